@@ -1,0 +1,36 @@
+#pragma once
+/// \file error.hpp
+/// The one error type of qiscope: bad input, named by field, row and the rule it broke.
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace qiscope {
+
+/// Thrown for input a user can fix. `field` names the column or option, `row` the 0-based row
+/// of the input (-1 when the problem is not tied to a row), `rule` the check that failed.
+class input_error : public std::invalid_argument {
+ public:
+  input_error(std::string field, std::int64_t row, std::string rule, const std::string& message)
+      : std::invalid_argument(format(field, row, message)),
+        field_(std::move(field)),
+        row_(row),
+        rule_(std::move(rule)) {}
+
+  const std::string& field() const noexcept { return field_; }
+  std::int64_t row() const noexcept { return row_; }
+  const std::string& rule() const noexcept { return rule_; }
+
+ private:
+  static std::string format(const std::string& field, std::int64_t row, const std::string& message) {
+    std::string where = "column '" + field + "'";
+    if (row >= 0) where += ", row " + std::to_string(row);
+    return where + ": " + message;
+  }
+  std::string field_;
+  std::int64_t row_;
+  std::string rule_;
+};
+
+}  // namespace qiscope

@@ -1,0 +1,81 @@
+#pragma once
+/// \file spec.hpp
+/// What to compute: the chart, its phases and baseline, the rule set and the profile whose
+/// conventions to follow. `resolve()` turns a Spec into concrete constants.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include <qiscope/spc/types.hpp>
+
+namespace qiscope::spc {
+
+/// The request. Options left unset take the value of `profile`; explicit values override it.
+struct Spec {
+  Chart chart = Chart::run;
+  RuleSet rules = RuleSet::anhoej;
+  Direction direction = Direction::neutral;
+  Profile profile = Profile::qiscope;
+  Aggregate agg = Aggregate::mean;
+
+  /// Scales the plotted value, centre line and limits after they are computed.
+  double multiply = 1.0;
+  /// A target (assurance icon); drawn only, it takes no part in the limits.
+  std::optional<double> target;
+  /// A fixed centre line instead of the one computed from the baseline.
+  std::optional<double> cl;
+
+  /// 0-based positions within each series where new phases start.
+  std::vector<std::int64_t> part;
+  /// x keys at which new phases start (the phase starts at the first point with x >= key).
+  std::vector<std::int64_t> part_x;
+  /// Number of leading points of each phase that form the baseline of the limits.
+  std::optional<std::int64_t> freeze;
+  /// 0-based positions within each series left out of every calculation (still reported).
+  std::vector<std::int64_t> exclude;
+
+  /// x is categorical (units, not time): no runs analysis; Laney's sigma_z from sd(z).
+  bool x_categorical = false;
+  /// Allow negative lower limits. false: negative LCLs become 0 when every value is >= 0.
+  bool y_neg = true;
+
+  // Profile-dependent options (unset: the profile decides).
+  std::optional<bool> screen_mr;       ///< drop moving ranges >= d4 x their mean (Nelson 1982)
+  std::optional<double> d2;            ///< sigma = mean moving range / d2
+  std::optional<int> shift_n;          ///< run length for a shift (IHI 6, MDC 7)
+  std::optional<int> trend_n;          ///< points in a trend (IHI 5, MDC 7)
+  std::optional<TwoOfThree> two_of_three;
+  std::optional<bool> trend_ties_break;  ///< a repeated value breaks a trend (else it is skipped)
+
+  // Time-weighted charts.
+  double lambda = 0.2;                 ///< EWMA smoothing
+  double k = 0.5;                      ///< CUSUM reference value (in sigma units)
+  double h = 5.0;                      ///< CUSUM decision interval (in sigma units)
+  double nsigmas = 3.0;                ///< EWMA limit width
+  double head_start = 0.0;             ///< CUSUM fast initial response
+  std::optional<double> center;        ///< EWMA/CUSUM target mean (default: baseline mean)
+  std::optional<double> sd;            ///< EWMA/CUSUM process sigma (default: from the data)
+  double odds_ratio = 2.0;             ///< Bernoulli and risk-adjusted CUSUM: odds ratio to detect
+  double limit = 3.5;                  ///< Bernoulli and risk-adjusted CUSUM: decision limit
+
+  /// Worker threads for many series (0: one per core). Results do not depend on it.
+  int n_threads = 0;
+};
+
+/// The constants and semantics in force once the profile and the explicit options are combined.
+struct Options {
+  bool screen_mr;
+  double d2;        ///< divisor of the mean moving range
+  double d4;        ///< screening multiple of the mean moving range
+  int shift_n;
+  int trend_n;
+  TwoOfThree two_of_three;
+  bool trend_ties_break;
+  bool freeze_ignored_with_parts;  ///< qicharts2: `freeze` has no effect when phases are given
+};
+
+/// Combines the profile's conventions with the explicit options of `spec`.
+Options resolve(const Spec& spec);
+
+}  // namespace qiscope::spc

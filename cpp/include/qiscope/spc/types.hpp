@@ -1,0 +1,128 @@
+#pragma once
+/// \file types.hpp
+/// The named choices of an SPC analysis (chart, rule set, profile, ...) and their string names.
+/// The strings are the ones the Python API and the JSON format use.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <qiscope/error.hpp>
+
+namespace qiscope::spc {
+
+enum class Chart : std::uint8_t {
+  run, i, mr, xbar, s, p, np, c, u, pp, up, g, t, ip,
+  ewma, cusum, bernoulli_cusum, ra_cusum, vlad
+};
+
+enum class RuleSet : std::uint8_t { anhoej, ihi, mdc, western_electric, nelson };
+
+/// Which way is improvement; it only colours signals and chooses icons.
+enum class Direction : std::uint8_t { neutral, increase, decrease };
+
+/// Whose conventions to reproduce. `qiscope` is the library's own documented default.
+enum class Profile : std::uint8_t { qiscope, qicharts2, ptd, mdc_excel, qcc };
+
+/// How rows sharing one x are combined into one point (outside xbar/s; counts and
+/// denominators are always summed).
+enum class Aggregate : std::uint8_t { mean, median, sum };
+
+/// The 2-of-3 rule of Making Data Count: `legacy` (PTD 0.2.2: points beyond 3 sigma do not count)
+/// or `mdc2023` (since November 2023 every point beyond 2 sigma counts).
+enum class TwoOfThree : std::uint8_t { legacy, mdc2023 };
+
+/// The meaning of one point, for colouring.
+enum class PointType : std::uint8_t { common_cause, improvement, concern, neutral };
+
+/// The variation icon of a series (from its last point).
+enum class Variation : std::uint8_t {
+  none, common_cause, improvement_high, improvement_low, concern_high, concern_low,
+  neutral_high, neutral_low
+};
+
+/// The assurance icon of a series (from its target against the limits of its last phase).
+enum class Assurance : std::uint8_t { none, pass, fail, hit_and_miss };
+
+namespace detail {
+template <class E, std::size_t N>
+using NameTable = std::array<std::pair<E, std::string_view>, N>;
+
+inline constexpr NameTable<Chart, 19> chart_names{{
+    {Chart::run, "run"}, {Chart::i, "i"}, {Chart::mr, "mr"}, {Chart::xbar, "xbar"},
+    {Chart::s, "s"}, {Chart::p, "p"}, {Chart::np, "np"}, {Chart::c, "c"}, {Chart::u, "u"},
+    {Chart::pp, "pp"}, {Chart::up, "up"}, {Chart::g, "g"}, {Chart::t, "t"}, {Chart::ip, "ip"},
+    {Chart::ewma, "ewma"}, {Chart::cusum, "cusum"}, {Chart::bernoulli_cusum, "bernoulli_cusum"},
+    {Chart::ra_cusum, "ra_cusum"}, {Chart::vlad, "vlad"}}};
+inline constexpr NameTable<RuleSet, 5> rule_set_names{{
+    {RuleSet::anhoej, "anhoej"}, {RuleSet::ihi, "ihi"}, {RuleSet::mdc, "mdc"},
+    {RuleSet::western_electric, "western_electric"}, {RuleSet::nelson, "nelson"}}};
+inline constexpr NameTable<Direction, 3> direction_names{{
+    {Direction::neutral, "neutral"}, {Direction::increase, "increase"},
+    {Direction::decrease, "decrease"}}};
+inline constexpr NameTable<Profile, 5> profile_names{{
+    {Profile::qiscope, "qiscope"}, {Profile::qicharts2, "qicharts2"}, {Profile::ptd, "ptd"},
+    {Profile::mdc_excel, "mdc_excel"}, {Profile::qcc, "qcc"}}};
+inline constexpr NameTable<Aggregate, 3> aggregate_names{{
+    {Aggregate::mean, "mean"}, {Aggregate::median, "median"}, {Aggregate::sum, "sum"}}};
+inline constexpr NameTable<TwoOfThree, 2> two_of_three_names{{
+    {TwoOfThree::legacy, "legacy"}, {TwoOfThree::mdc2023, "2023"}}};
+inline constexpr NameTable<PointType, 4> point_type_names{{
+    {PointType::common_cause, "common_cause"}, {PointType::improvement, "improvement"},
+    {PointType::concern, "concern"}, {PointType::neutral, "neutral"}}};
+inline constexpr NameTable<Variation, 8> variation_names{{
+    {Variation::none, ""}, {Variation::common_cause, "common_cause"},
+    {Variation::improvement_high, "improvement_high"},
+    {Variation::improvement_low, "improvement_low"}, {Variation::concern_high, "concern_high"},
+    {Variation::concern_low, "concern_low"}, {Variation::neutral_high, "neutral_high"},
+    {Variation::neutral_low, "neutral_low"}}};
+inline constexpr NameTable<Assurance, 4> assurance_names{{
+    {Assurance::none, ""}, {Assurance::pass, "pass"}, {Assurance::fail, "fail"},
+    {Assurance::hit_and_miss, "hit_and_miss"}}};
+
+template <class E, std::size_t N>
+std::string_view name_of(const NameTable<E, N>& table, E value) {
+  for (const auto& [e, name] : table)
+    if (e == value) return name;
+  return "?";
+}
+
+template <class E, std::size_t N>
+E parse_name(const NameTable<E, N>& table, std::string_view text, const char* option) {
+  for (const auto& [e, name] : table)
+    if (name == text) return e;
+  std::string allowed;
+  for (const auto& [e, name] : table) {
+    if (name.empty()) continue;
+    if (!allowed.empty()) allowed += ", ";
+    allowed += "'" + std::string(name) + "'";
+  }
+  throw input_error(option, -1, "unknown_name",
+                    "unknown value '" + std::string(text) + "'; expected one of " + allowed);
+}
+}  // namespace detail
+
+inline std::string_view to_string(Chart v) { return detail::name_of(detail::chart_names, v); }
+inline std::string_view to_string(RuleSet v) { return detail::name_of(detail::rule_set_names, v); }
+inline std::string_view to_string(Direction v) { return detail::name_of(detail::direction_names, v); }
+inline std::string_view to_string(Profile v) { return detail::name_of(detail::profile_names, v); }
+inline std::string_view to_string(Aggregate v) { return detail::name_of(detail::aggregate_names, v); }
+inline std::string_view to_string(TwoOfThree v) { return detail::name_of(detail::two_of_three_names, v); }
+inline std::string_view to_string(PointType v) { return detail::name_of(detail::point_type_names, v); }
+inline std::string_view to_string(Variation v) { return detail::name_of(detail::variation_names, v); }
+inline std::string_view to_string(Assurance v) { return detail::name_of(detail::assurance_names, v); }
+
+/// Parses a chart name; "xmr" is an alias of "i".
+inline Chart parse_chart(std::string_view s) {
+  if (s == "xmr") return Chart::i;
+  return detail::parse_name(detail::chart_names, s, "chart");
+}
+inline RuleSet parse_rule_set(std::string_view s) { return detail::parse_name(detail::rule_set_names, s, "rules"); }
+inline Direction parse_direction(std::string_view s) { return detail::parse_name(detail::direction_names, s, "direction"); }
+inline Profile parse_profile(std::string_view s) { return detail::parse_name(detail::profile_names, s, "profile"); }
+inline Aggregate parse_aggregate(std::string_view s) { return detail::parse_name(detail::aggregate_names, s, "agg"); }
+inline TwoOfThree parse_two_of_three(std::string_view s) { return detail::parse_name(detail::two_of_three_names, s, "two_of_three"); }
+
+}  // namespace qiscope::spc

@@ -1,0 +1,58 @@
+#pragma once
+// Group-parallel for-each on std::thread. Each task writes only its own slice of preallocated
+// output, so no locking is needed and the result does not depend on the thread count.
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <thread>
+#include <vector>
+
+namespace qiscope::detail {
+
+/// Runs fn(i) for i in [0, count) on up to `n_threads` threads (0: one per core). If tasks
+/// throw, the exception of the lowest index is rethrown after all threads have joined, so
+/// errors are deterministic too.
+template <class Fn>
+void parallel_for(std::size_t count, int n_threads, std::size_t min_per_thread, Fn&& fn) {
+  std::size_t threads = n_threads > 0 ? static_cast<std::size_t>(n_threads)
+                                      : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, std::max<std::size_t>(1, count / std::max<std::size_t>(1, min_per_thread)));
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < count; ++i) fn(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> errors(threads);
+  std::vector<std::size_t> error_index(threads, count);
+  auto worker = [&](std::size_t w) {
+    for (;;) {
+      std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= count) return;
+      try {
+        fn(i);
+      } catch (...) {
+        if (i < error_index[w]) {
+          error_index[w] = i;
+          errors[w] = std::current_exception();
+        }
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (std::size_t w = 1; w < threads; ++w) pool.emplace_back(worker, w);
+  worker(0);
+  for (auto& t : pool) t.join();
+  std::size_t first = count;
+  std::exception_ptr error;
+  for (std::size_t w = 0; w < threads; ++w)
+    if (errors[w] && error_index[w] < first) {
+      first = error_index[w];
+      error = errors[w];
+    }
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace qiscope::detail

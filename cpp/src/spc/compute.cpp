@@ -1,0 +1,279 @@
+// The SPC pipeline: validate the rows, combine rows sharing (series, x) into points, cut each
+// series into phases, then run the per-phase steps of engine.hpp in parallel over series.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include <qiscope/error.hpp>
+#include <qiscope/spc.hpp>
+
+#include "detail/parallel.hpp"
+#include "spc/engine.hpp"
+
+namespace qiscope::spc {
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+template <class T>
+void check_length(std::span<const T> column, std::size_t rows, const char* name) {
+  if (!column.empty() && column.size() != rows)
+    throw input_error(name, -1, "length",
+                      "has " + std::to_string(column.size()) + " values but y has " +
+                          std::to_string(rows));
+}
+
+bool is_count_chart(Chart c) {
+  return c == Chart::p || c == Chart::np || c == Chart::c || c == Chart::u || c == Chart::pp ||
+         c == Chart::up || c == Chart::g;
+}
+bool is_proportion_chart(Chart c) { return c == Chart::p || c == Chart::np || c == Chart::pp; }
+bool needs_denominator(Chart c) {
+  return c == Chart::p || c == Chart::np || c == Chart::u || c == Chart::pp || c == Chart::up;
+}
+
+/// Checks what can be checked row by row, naming the row.
+void validate(const Observations& obs, const Spec& spec) {
+  const std::size_t rows = obs.y.size();
+  check_length(obs.n, rows, "n");
+  check_length(obs.series, rows, "by");
+  check_length(obs.x, rows, "x");
+  check_length(obs.phase_label, rows, "part");
+  check_length(obs.exclude, rows, "exclude");
+  check_length(obs.target, rows, "target");
+  check_length(obs.risk, rows, "risk");
+  if (!(spec.multiply > 0.0) || !std::isfinite(spec.multiply))
+    throw input_error("multiply", -1, "positive", "must be a positive finite number");
+  if (spec.freeze && *spec.freeze < 1)
+    throw input_error("freeze", -1, "range", "must be at least 1 point");
+  if (needs_denominator(spec.chart) && obs.n.empty())
+    throw input_error("n", -1, "required",
+                      "the " + std::string(to_string(spec.chart)) + " chart needs a denominator");
+  if ((spec.chart == Chart::ra_cusum || spec.chart == Chart::vlad) && obs.risk.empty())
+    throw input_error("risk", -1, "required",
+                      "the " + std::string(to_string(spec.chart)) + " chart needs predicted risks");
+  const bool counts = is_count_chart(spec.chart);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const auto row = static_cast<std::int64_t>(r);
+    const double y = obs.y[r];
+    if (std::isinf(y)) throw input_error("y", row, "finite", "is infinite");
+    if (counts && y < 0) throw input_error("y", row, "non_negative", "is a negative count");
+    if (spec.chart == Chart::t && y <= 0)
+      throw input_error("y", row, "positive", "the t chart needs times between events > 0");
+    if (!obs.n.empty()) {
+      const double n = obs.n[r];
+      if (std::isinf(n)) throw input_error("n", row, "finite", "is infinite");
+      if (n < 0) throw input_error("n", row, "non_negative", "is a negative denominator");
+      if (is_proportion_chart(spec.chart) && y > n)
+        throw input_error("y", row, "numerator_le_denominator",
+                          "numerator " + std::to_string(y) + " is above its denominator " +
+                              std::to_string(n) + " (a p chart needs y <= n; use a u chart for rates)");
+    }
+    if (!obs.series.empty() && obs.series[r] < 0)
+      throw input_error("by", row, "missing", "has a missing or negative series code");
+    if (!obs.risk.empty() && !(obs.risk[r] >= 0.0 && obs.risk[r] <= 1.0))
+      throw input_error("risk", row, "probability", "must be a probability in [0, 1]");
+  }
+}
+
+double median_of(std::vector<double>& v) {
+  const std::size_t m = v.size();
+  std::nth_element(v.begin(), v.begin() + m / 2, v.end());
+  double hi = v[m / 2];
+  if (m % 2) return hi;
+  double lo = *std::max_element(v.begin(), v.begin() + m / 2);
+  return (lo + hi) / 2;
+}
+
+}  // namespace
+
+void Points::resize(std::size_t size) {
+  for (auto* v : {&series, &x, &row, &y_count}) v->resize(size);
+  for (auto* v : {&y, &n, &value, &cl, &lcl, &ucl, &lcl_95, &ucl_95}) v->assign(size, nan);
+  phase.assign(size, 0);
+  for (auto* v : {&baseline, &excluded, &sigma_signal, &runs_signal, &signal_member, &special_cause})
+    v->assign(size, 0);
+  rules.assign(size, 0);
+  point_type.assign(size, PointType::common_cause);
+}
+
+void Phases::resize(std::size_t size) {
+  for (auto* v : {&series, &first, &length, &n_obs, &n_useful, &longest_run, &longest_run_max,
+                  &n_crossings, &n_crossings_min, &sigma_signal})
+    v->assign(size, 0);
+  phase.assign(size, 0);
+  for (auto* v : {&cl, &lcl, &ucl}) v->assign(size, nan);
+  runs_signal.assign(size, 0);
+  variation.assign(size, Variation::none);
+  assurance.assign(size, Assurance::none);
+}
+
+Result compute(const Observations& obs, const Spec& spec) {
+  validate(obs, spec);
+  const Options options = resolve(spec);
+  const std::size_t rows = obs.y.size();
+
+  // Order rows by (series, x, input row); rows sharing (series, x) form one point.
+  std::vector<std::size_t> order(rows);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto series_of = [&](std::size_t r) { return obs.series.empty() ? std::int64_t{0} : obs.series[r]; };
+  auto x_of = [&](std::size_t r) { return obs.x.empty() ? static_cast<std::int64_t>(r) : obs.x[r]; };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto sa = series_of(a), sb = series_of(b);
+    return sa != sb ? sa < sb : x_of(a) < x_of(b);
+  });
+  // xbar and s use the rows of a subgroup as they are; other charts combine them, but with
+  // x omitted every row is its own point (positions are distinct).
+  std::vector<std::size_t> point_start;  // index into order where each point starts
+  for (std::size_t k = 0; k < rows; ++k) {
+    if (k == 0 || series_of(order[k]) != series_of(order[k - 1]) || x_of(order[k]) != x_of(order[k - 1]))
+      point_start.push_back(k);
+  }
+  const std::size_t n_points = point_start.size();
+  point_start.push_back(rows);
+
+  Result result;
+  result.spec = spec;
+  Points& pts = result.points;
+  pts.resize(n_points);
+  detail::Subgroups sub;
+  sub.has_n = !obs.n.empty();
+  sub.y_sum.assign(n_points, nan);
+  sub.y_mean.assign(n_points, nan);
+  sub.y_sd.assign(n_points, nan);
+  if (spec.agg == Aggregate::median) sub.y_median.assign(n_points, nan);
+  if (!obs.risk.empty()) sub.risk.assign(n_points, nan);
+  sub.target.assign(n_points, spec.target ? *spec.target : nan);
+
+  // Series boundaries (in points).
+  std::vector<std::size_t> series_start;
+  for (std::size_t i = 0; i < n_points; ++i) {
+    const std::size_t first_row = order[point_start[i]];
+    pts.series[i] = series_of(first_row);
+    pts.x[i] = x_of(first_row);
+    pts.row[i] = static_cast<std::int64_t>(first_row);
+    if (i == 0 || pts.series[i] != pts.series[i - 1]) series_start.push_back(i);
+  }
+  const std::size_t n_series = series_start.size();
+  series_start.push_back(n_points);
+
+  // Phase boundaries of each series (cheap, serial), so that every output slot is known
+  // before the parallel part starts.
+  std::vector<std::vector<detail::Phase>> series_phases(n_series);
+  std::size_t n_phases = 0;
+  std::int64_t longest_series = 0;
+  for (std::size_t s = 0; s < n_series; ++s)
+    longest_series = std::max<std::int64_t>(longest_series, static_cast<std::int64_t>(series_start[s + 1] - series_start[s]));
+  for (auto p : spec.part)
+    if (p < 0 || p >= std::max<std::int64_t>(longest_series, 1))
+      throw input_error("part", -1, "range",
+                        "phase start " + std::to_string(p) + " is outside the series (0.." +
+                            std::to_string(longest_series - 1) + ")");
+  for (auto e : spec.exclude)
+    if (e < 0 || e >= std::max<std::int64_t>(longest_series, 1))
+      throw input_error("exclude", -1, "range",
+                        "position " + std::to_string(e) + " is outside the series (0.." +
+                            std::to_string(longest_series - 1) + ")");
+  for (std::size_t s = 0; s < n_series; ++s) {
+    const std::size_t b = series_start[s], e = series_start[s + 1];
+    std::vector<char> starts(e - b, 0);
+    for (auto p : spec.part)
+      if (p > 0 && static_cast<std::size_t>(p) < e - b) starts[static_cast<std::size_t>(p)] = 1;
+    for (auto key : spec.part_x) {
+      for (std::size_t i = b; i < e; ++i)
+        if (pts.x[i] >= key) {
+          if (i > b) starts[i - b] = 1;
+          break;
+        }
+    }
+    if (!obs.phase_label.empty())
+      for (std::size_t i = b + 1; i < e; ++i)
+        if (obs.phase_label[order[point_start[i]]] != obs.phase_label[order[point_start[i - 1]]])
+          starts[i - b] = 1;
+    std::size_t begin = b;
+    for (std::size_t i = b + 1; i <= e; ++i) {
+      if (i == e || starts[i - b]) {
+        series_phases[s].push_back(detail::Phase{begin, i, n_phases++});
+        begin = i;
+      }
+    }
+  }
+  Phases& phs = result.phases;
+  phs.resize(n_phases);
+
+  std::vector<std::int8_t> signal_side(n_points, 0);
+  detail::Context ctx{spec, options, sub, pts, phs, signal_side};
+  // qicharts2 ignores freeze when the series has phases; the other conventions freeze each phase.
+  const bool freeze_applies = !(options.freeze_ignored_with_parts && (!spec.part.empty() || !spec.part_x.empty() || !obs.phase_label.empty()));
+
+  qiscope::detail::parallel_for(n_series, spec.n_threads, 64, [&](std::size_t s) {
+    const std::size_t b = series_start[s], e = series_start[s + 1];
+    std::vector<double> buffer;
+    for (std::size_t i = b; i < e; ++i) {
+      // Combine the rows of the point. A row without y, or with y but no n when a
+      // denominator is used, is missing (as qicharts2's complete.cases).
+      const std::size_t k0 = point_start[i], k1 = point_start[i + 1];
+      double y_sum = 0, n_sum = 0, risk_sum = 0;
+      std::int64_t count = 0;
+      bool excluded = false;
+      buffer.clear();
+      for (std::size_t k = k0; k < k1; ++k) {
+        const std::size_t r = order[k];
+        if (!obs.exclude.empty() && obs.exclude[r]) excluded = true;
+        if (!obs.target.empty() && std::isfinite(obs.target[r])) sub.target[i] = obs.target[r];
+        const double y = obs.y[r];
+        const bool has_n = obs.n.empty() || !std::isnan(obs.n[r]);
+        if (std::isnan(y) || !has_n) continue;
+        y_sum += y;
+        if (!obs.n.empty()) n_sum += obs.n[r];
+        if (!obs.risk.empty()) risk_sum += obs.risk[r];
+        buffer.push_back(y);
+        ++count;
+      }
+      pts.y_count[i] = count;
+      pts.excluded[i] = excluded;
+      if (count > 0) {
+        const double mean = y_sum / static_cast<double>(count);
+        sub.y_sum[i] = y_sum;
+        sub.y_mean[i] = mean;
+        if (count > 1) {
+          double ss = 0;
+          for (double v : buffer) ss += (v - mean) * (v - mean);
+          sub.y_sd[i] = std::sqrt(ss / static_cast<double>(count - 1));
+        }
+        if (!sub.y_median.empty()) sub.y_median[i] = median_of(buffer);
+        if (!obs.n.empty()) pts.n[i] = n_sum;
+        if (!sub.risk.empty()) sub.risk[i] = risk_sum;
+      }
+      pts.y[i] = (spec.chart == Chart::xbar) ? sub.y_mean[i] : sub.y_sum[i];
+      if ((spec.chart == Chart::xbar || spec.chart == Chart::s) && count > 0)
+        pts.n[i] = static_cast<double>(count);
+    }
+    for (auto pos : spec.exclude)
+      if (b + static_cast<std::size_t>(pos) < e) pts.excluded[b + static_cast<std::size_t>(pos)] = 1;
+
+    for (const auto& ph : series_phases[s]) {
+      phs.series[ph.index] = pts.series[ph.begin];
+      phs.phase[ph.index] = static_cast<std::int32_t>(&ph - series_phases[s].data() + 1);
+      phs.first[ph.index] = static_cast<std::int64_t>(ph.begin);
+      phs.length[ph.index] = static_cast<std::int64_t>(ph.size());
+      for (std::size_t i = ph.begin; i < ph.end; ++i) {
+        pts.phase[i] = phs.phase[ph.index];
+        pts.baseline[i] = !(freeze_applies && spec.freeze) ||
+                          static_cast<std::int64_t>(i - ph.begin) < *spec.freeze;
+      }
+      detail::compute_values(ctx, ph);
+      detail::compute_limits(ctx, ph);
+      detail::finish_limits(ctx, ph);
+      detail::apply_rules(ctx, ph);
+    }
+    detail::assign_icons(ctx, series_phases[s]);
+  });
+  return result;
+}
+
+}  // namespace qiscope::spc
