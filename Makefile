@@ -1,0 +1,70 @@
+# qiscope: the two commands are `make demo` (the main job) and `make test` (every test).
+# Each does its own set-up on a fresh machine: Debian -dev packages (installed when run as
+# root), a virtual environment in .venv, the C++ build in build/cpp and the Python build.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+JOBS ?= 2
+APT_PACKAGES := g++ libeigen3-dev libboost-math-dev nlohmann-json3-dev libgtest-dev
+CMAKE_FLAGS ?= -DQISCOPE_WERROR=ON
+SOURCES := $(shell find cpp python -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.py' -o -name '*.json' \) 2>/dev/null) \
+           CMakeLists.txt pyproject.toml $(wildcard cmake/*)
+
+.PHONY: all deps venv build-cpp test test-cpp test-python demo bench clean
+
+all: test
+
+# -- system packages --------------------------------------------------------------------------
+build/.deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v cmake >/dev/null 2>&1 || missing="$$missing cmake"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "qiscope needs these Debian packages:$$missing"; \
+	    echo "install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+	@mkdir -p build && touch $@
+deps: build/.deps
+
+# -- Python environment and package ---------------------------------------------------------
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=3"
+	@touch $@
+
+# Rebuilt when a source changes; the build directory keeps the C++ build incremental.
+$(VENV)/.installed: build/.deps $(VENV)/.created $(SOURCES)
+	$(PY) -m pip install -q --no-build-isolation -C build-dir=build/py -C cmake.define.QISCOPE_WERROR=ON ".[test,notebooks]"
+	@touch $@
+venv: $(VENV)/.installed
+
+# -- C++ build (library, GoogleTest suite, consumer test) ------------------------------------
+build/cpp/CMakeCache.txt: build/.deps
+	cmake -S . -B build/cpp -DCMAKE_BUILD_TYPE=Release -DQISCOPE_BUILD_TESTS=ON -DQISCOPE_BUILD_PYTHON=OFF $(CMAKE_FLAGS)
+build-cpp: build/cpp/CMakeCache.txt
+	cmake --build build/cpp -j$(JOBS)
+
+# -- the two commands ----------------------------------------------------------------------------
+test-cpp: build-cpp
+	ctest --test-dir build/cpp --output-on-failure -j$(JOBS)
+
+test-python: venv
+	MPLBACKEND=Agg $(PY) -m pytest tests/python notebooks --nbmake --nbmake-timeout=600 -p no:cacheprovider
+
+test: test-cpp test-python
+
+demo: venv
+	MPLBACKEND=Agg $(VENV)/bin/qiscope demo -o qiscope-demo-report.html
+
+bench: venv
+	$(PY) benchmarks/bench_spc.py
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,119 @@
+// _core.spc.compute: columns in, a dict of numpy columns out. The GIL is released while the
+// engine runs: from here on only C++ types are touched (convert.hpp).
+
+#include <string>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <qiscope/io/json.hpp>
+#include <qiscope/spc.hpp>
+
+#include "convert.hpp"
+#include "register.hpp"
+
+namespace qiscope::bindings {
+
+namespace {
+
+py::dict points_dict(spc::Points&& p) {
+  py::dict d;
+  d["series"] = to_numpy(std::move(p.series));
+  d["x"] = to_numpy(std::move(p.x));
+  d["row"] = to_numpy(std::move(p.row));
+  d["y"] = to_numpy(std::move(p.y));
+  d["n"] = to_numpy(std::move(p.n));
+  d["y_count"] = to_numpy(std::move(p.y_count));
+  d["value"] = to_numpy(std::move(p.value));
+  d["phase"] = to_numpy(std::move(p.phase));
+  d["baseline"] = to_numpy(std::move(p.baseline));
+  d["excluded"] = to_numpy(std::move(p.excluded));
+  d["cl"] = to_numpy(std::move(p.cl));
+  d["lcl"] = to_numpy(std::move(p.lcl));
+  d["ucl"] = to_numpy(std::move(p.ucl));
+  d["lcl_95"] = to_numpy(std::move(p.lcl_95));
+  d["ucl_95"] = to_numpy(std::move(p.ucl_95));
+  d["sigma_signal"] = to_numpy(std::move(p.sigma_signal));
+  d["runs_signal"] = to_numpy(std::move(p.runs_signal));
+  d["signal_member"] = to_numpy(std::move(p.signal_member));
+  d["special_cause"] = to_numpy(std::move(p.special_cause));
+  d["rules"] = to_numpy(std::move(p.rules));
+  d["point_type"] = codes_to_numpy(p.point_type);
+  return d;
+}
+
+py::dict phases_dict(spc::Phases&& s) {
+  py::dict d;
+  d["series"] = to_numpy(std::move(s.series));
+  d["phase"] = to_numpy(std::move(s.phase));
+  d["first"] = to_numpy(std::move(s.first));
+  d["length"] = to_numpy(std::move(s.length));
+  d["n_obs"] = to_numpy(std::move(s.n_obs));
+  d["n_useful"] = to_numpy(std::move(s.n_useful));
+  d["cl"] = to_numpy(std::move(s.cl));
+  d["lcl"] = to_numpy(std::move(s.lcl));
+  d["ucl"] = to_numpy(std::move(s.ucl));
+  d["longest_run"] = to_numpy(std::move(s.longest_run));
+  d["longest_run_max"] = to_numpy(std::move(s.longest_run_max));
+  d["n_crossings"] = to_numpy(std::move(s.n_crossings));
+  d["n_crossings_min"] = to_numpy(std::move(s.n_crossings_min));
+  d["runs_signal"] = to_numpy(std::move(s.runs_signal));
+  d["sigma_signal"] = to_numpy(std::move(s.sigma_signal));
+  d["variation"] = codes_to_numpy(s.variation);
+  d["assurance"] = codes_to_numpy(s.assurance);
+  return d;
+}
+
+template <class E, std::size_t N>
+py::list names(const spc::detail::NameTable<E, N>& table) {
+  py::list out;
+  for (std::size_t code = 0; code < N; ++code)
+    out.append(std::string(spc::detail::name_of(table, static_cast<E>(code))));
+  return out;
+}
+
+py::dict compute(const std::string& spec_json, const py::object& y, const py::object& n,
+                 const py::object& series, const py::object& x, const py::object& phase_label,
+                 const py::object& exclude, const py::object& target, const py::object& risk) {
+  const spc::Spec spec = nlohmann::json::parse(spec_json).get<spc::Spec>();
+  auto y_col = column<double>(y, "y");
+  auto n_col = column<double>(n, "n");
+  auto series_col = column<std::int64_t>(series, "by");
+  auto x_col = column<std::int64_t>(x, "x");
+  auto phase_col = column<std::int64_t>(phase_label, "part");
+  auto exclude_col = column<std::uint8_t>(exclude, "exclude");
+  auto target_col = column<double>(target, "target");
+  auto risk_col = column<double>(risk, "risk");
+  spc::Observations obs{y_col.view, n_col.view, series_col.view, x_col.view,
+                        phase_col.view, exclude_col.view, target_col.view, risk_col.view};
+  spc::Result result;
+  {
+    // Safe: obs holds spans into arrays owned by the Column objects above, which outlive
+    // this block; the engine touches no Python object.
+    py::gil_scoped_release nogil;
+    result = spc::compute(obs, spec);
+  }
+  py::dict out;
+  out["points"] = points_dict(std::move(result.points));
+  out["phases"] = phases_dict(std::move(result.phases));
+  return out;
+}
+
+}  // namespace
+
+void register_spc(py::module_& m) {
+  m.def("compute", &compute, py::arg("spec_json"), py::arg("y"), py::arg("n") = py::none(),
+        py::arg("series") = py::none(), py::arg("x") = py::none(),
+        py::arg("phase_label") = py::none(), py::arg("exclude") = py::none(),
+        py::arg("target") = py::none(), py::arg("risk") = py::none(),
+        "Compute SPC charts for many series; returns {'points': {...}, 'phases': {...}}.");
+  m.def("resolve_spec", [](const std::string& spec_json) {
+    const auto spec = nlohmann::json::parse(spec_json).get<spc::Spec>();
+    return nlohmann::json(spec).dump();
+  }, "Validate a spec and return it with every field (JSON).");
+  m.attr("point_type_names") = names(spc::detail::point_type_names);
+  m.attr("variation_names") = names(spc::detail::variation_names);
+  m.attr("assurance_names") = names(spc::detail::assurance_names);
+}
+
+}  // namespace qiscope::bindings

@@ -1,0 +1,175 @@
+"""Turn what analysts hand us (DataFrames, mappings, arrays) into plain numpy columns.
+
+Everything here is conversion and validation that needs the column names; statistics live in
+the C++ core. No function loops over rows or groups in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = ["Column", "XAxis", "as_frame", "factorize_x", "group_codes", "numeric", "resolve"]
+
+
+def as_frame(data: Any) -> pd.DataFrame | None:
+    """A pandas DataFrame view of `data` (pandas, polars/pyarrow via ``to_pandas``, a mapping)."""
+    if data is None:
+        return None
+    if isinstance(data, pd.DataFrame):
+        return data
+    if hasattr(data, "to_pandas"):  # polars, pyarrow.Table
+        return data.to_pandas()
+    if isinstance(data, Mapping):
+        return pd.DataFrame({k: np.asarray(v) if not isinstance(v, pd.Series) else v for k, v in data.items()})
+    raise InputError(
+        f"data must be a DataFrame or a mapping of columns, not {type(data).__name__}",
+        column="data",
+        rule="type",
+    )
+
+
+@dataclass
+class Column:
+    """A resolved column: its values and the name to use in messages and output."""
+
+    values: pd.Series
+    name: str
+
+
+def resolve(frame: pd.DataFrame | None, spec: Any, role: str, length: int | None = None) -> Column | None:
+    """Resolve `spec` (a column name or an array-like) to a Series named for messages."""
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        if frame is None:
+            raise InputError(f"{role}={spec!r} names a column but no data was given", column=spec, rule="missing_data")
+        if spec not in frame.columns:
+            raise InputError(
+                f"column {spec!r} (given as {role}=) is not in the data; columns are {list(frame.columns)}",
+                column=spec,
+                rule="unknown_column",
+            )
+        return Column(frame[spec].reset_index(drop=True), spec)
+    values = spec if isinstance(spec, pd.Series) else pd.Series(np.asarray(spec) if not isinstance(spec, pd.Index) else spec)
+    values = values.reset_index(drop=True)
+    if length is not None and len(values) != length:
+        raise InputError(
+            f"{role} has {len(values)} values but the data has {length} rows", column=role, rule="length"
+        )
+    return Column(values, role if values.name is None else str(values.name))
+
+
+def numeric(col: Column, *, allow_bool: bool = True) -> np.ndarray:
+    """float64 values of a column; text, infinities and other non-numbers raise InputError."""
+    s = col.values
+    if s.dtype == bool and allow_bool:
+        return s.to_numpy(dtype=np.float64)
+    if isinstance(s.dtype, pd.BooleanDtype):
+        return s.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    if not pd.api.types.is_numeric_dtype(s.dtype):
+        converted = pd.to_numeric(s, errors="coerce")
+        bad = converted.isna() & s.notna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(
+                f"column {col.name!r}, row {row}: {s.iloc[row]!r} is not a number",
+                column=col.name,
+                row=row,
+                rule="numeric",
+            )
+        s = converted
+    values = s.to_numpy(dtype=np.float64, na_value=np.nan)
+    inf = np.isinf(values)
+    if inf.any():
+        row = int(np.flatnonzero(inf)[0])
+        raise InputError(f"column {col.name!r}, row {row}: value is infinite", column=col.name, row=row, rule="finite")
+    return values
+
+
+def _first_missing(mask: np.ndarray) -> int | None:
+    idx = np.flatnonzero(mask)
+    return int(idx[0]) if idx.size else None
+
+
+@dataclass
+class XAxis:
+    """x as sortable integer codes plus the labels they stand for."""
+
+    codes: np.ndarray | None  # int64, or None for "position in series"
+    labels: pd.Index | None
+    name: str
+    categorical: bool
+
+    def key_of(self, value: Any) -> int:
+        """The code of the first x label >= value (where a phase given by x starts)."""
+        assert self.labels is not None
+        label = value
+        if isinstance(self.labels, pd.DatetimeIndex) and not isinstance(value, pd.Timestamp):
+            label = pd.Timestamp(value)
+        if self.categorical:
+            matches = np.flatnonzero(self.labels == label)
+            if matches.size == 0:
+                raise InputError(f"{value!r} is not a value of x", column="part", rule="unknown_x")
+            return int(matches[0])
+        return int(self.labels.searchsorted(label, side="left"))
+
+
+def factorize_x(col: Column | None, *, categorical: bool | None = None) -> XAxis:
+    """Codes of x in sorted order (categories' order for a pandas Categorical)."""
+    if col is None:
+        return XAxis(None, None, "x", bool(categorical))
+    s = col.values
+    missing = _first_missing(s.isna().to_numpy())
+    if missing is not None:
+        raise InputError(
+            f"column {col.name!r}, row {missing}: x is missing (every point needs its x; "
+            "drop or fill the row)",
+            column=col.name,
+            row=missing,
+            rule="missing",
+        )
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        is_cat = not s.dtype.ordered if categorical is None else categorical
+        return XAxis(s.cat.codes.to_numpy(dtype=np.int64), pd.Index(s.cat.categories), col.name, is_cat)
+    ordered_kind = (
+        pd.api.types.is_numeric_dtype(s.dtype)
+        or pd.api.types.is_datetime64_any_dtype(s.dtype)
+        or pd.api.types.is_timedelta64_dtype(s.dtype)
+        or isinstance(s.dtype, pd.PeriodDtype)
+    )
+    codes, uniques = pd.factorize(s, sort=True)
+    is_cat = (not ordered_kind) if categorical is None else categorical
+    return XAxis(codes.astype(np.int64, copy=False), pd.Index(uniques), col.name, is_cat)
+
+
+def group_codes(frame: pd.DataFrame | None, by: Any, length: int) -> tuple[np.ndarray | None, pd.DataFrame | None, list[str]]:
+    """Series codes (int64) for the `by` columns, the label table indexed by code, and names."""
+    if by is None:
+        return None, None, []
+    specs: Sequence[Any] = [by] if isinstance(by, str) or not isinstance(by, (list, tuple)) else by
+    cols = [resolve(frame, b, "by", length) for b in specs]
+    names = [c.name for c in cols if c is not None]
+    table = pd.DataFrame({c.name: c.values for c in cols if c is not None})
+    for name in names:
+        missing = _first_missing(table[name].isna().to_numpy())
+        if missing is not None:
+            raise InputError(
+                f"column {name!r}, row {missing}: the series label is missing",
+                column=name,
+                row=missing,
+                rule="missing",
+            )
+    grouped = table.groupby(names, sort=True, observed=True)
+    codes = grouped.ngroup().to_numpy(dtype=np.int64)
+    labels = grouped.size().index.to_frame(index=False)
+    for name in names:  # keep the input's dtypes (categoricals stay categorical)
+        if isinstance(table[name].dtype, pd.CategoricalDtype):
+            labels[name] = pd.Categorical(labels[name], categories=table[name].cat.categories)
+    return codes, labels, names

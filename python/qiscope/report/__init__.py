@@ -1,0 +1,8 @@
+"""Self-contained HTML: a result's Jupyter display and the indicator report."""
+
+from __future__ import annotations
+
+from ._html import Indicator, result_html, write_report
+from .icons import assurance_icon, variation_icon
+
+__all__ = ["Indicator", "assurance_icon", "result_html", "variation_icon", "write_report"]

@@ -1,0 +1,514 @@
+"""Statistical process control: ``qi.spc()`` and its result.
+
+Choosing a chart
+----------------
+========================  ==========================================================
+your data                 chart
+========================  ==========================================================
+any measure over time     ``"run"`` (median, Anhøj rules) - the place to start
+one measurement a period  ``"i"`` (alias ``"xmr"``) and ``"mr"`` for its moving ranges
+several per period        ``"xbar"`` and ``"s"`` (rows sharing one x form a subgroup)
+events of n cases         ``"p"`` (proportion), ``"np"``; ``"pp"`` for large n (Laney)
+counts                    ``"c"`` (same opportunity), ``"u"`` per exposure; ``"up"``
+rare events               ``"g"`` (cases between events), ``"t"`` (time between)
+========================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._frames import Column, XAxis, as_frame, factorize_x, group_codes, numeric, resolve
+from .errors import InputError
+
+__all__ = ["SPCResult", "spc"]
+
+_RULE_BITS = {
+    "sigma": 1 << 0,
+    "long_run": 1 << 1,
+    "few_crossings": 1 << 2,
+    "shift": 1 << 3,
+    "trend": 1 << 4,
+    "runs_count": 1 << 5,
+    "two_of_three": 1 << 6,
+    "four_of_five": 1 << 7,
+    "one_side": 1 << 8,
+    "alternating": 1 << 9,
+    "hugging": 1 << 10,
+    "mixture": 1 << 11,
+}
+
+_PROFILE_RULES = {"ptd": "mdc", "mdc_excel": "mdc"}
+
+
+def spc(
+    data: Any = None,
+    *,
+    y: Any,
+    n: Any = None,
+    x: Any = None,
+    chart: str = "run",
+    multiply: float = 1,
+    by: Any = None,
+    part: Any = None,
+    freeze: int | None = None,
+    exclude: Any = None,
+    rules: str | None = None,
+    direction: str | None = None,
+    target: Any = None,
+    profile: str | None = None,
+    cl: float | None = None,
+    agg: str = "mean",
+    y_neg: bool = True,
+    screen_mr: bool | None = None,
+    d2: float | None = None,
+    shift_n: int | None = None,
+    trend_n: int | None = None,
+    two_of_three: str | None = None,
+    trend_ties: str | None = None,
+    x_categorical: bool | None = None,
+    risk: Any = None,
+    lam: float = 0.2,
+    k: float = 0.5,
+    h: float = 5.0,
+    nsigmas: float = 3.0,
+    center: float | None = None,
+    sd: float | None = None,
+    head_start: float = 0.0,
+    odds_ratio: float = 2.0,
+    limit: float = 3.5,
+    n_threads: int | None = None,
+) -> SPCResult:
+    """Compute a control chart or run chart for one or many series.
+
+    Parameters
+    ----------
+    data : DataFrame or mapping, optional
+        The rows; ``y``, ``n``, ``x``, ``by`` name its columns, or are array-likes themselves.
+    y : str or array-like
+        The measure; with ``n``, the numerator.
+    n : str or array-like, optional
+        The denominator (p, u and their Laney versions; a ratio y/n for other charts).
+    x : str or array-like, optional
+        Time or order (dates, numbers) or units (text: categorical, no runs analysis). Rows
+        sharing one x are combined into one point: counts and denominators are summed, values
+        are averaged (``agg``); for xbar and s they form the subgroup. Omitted: row order.
+    chart : str
+        ``"run" "i" "mr" "xbar" "s" "p" "np" "c" "u" "pp" "up" "g" "t" "ip"``; ``"xmr"`` is
+        ``"i"``. See the module docstring for which to choose.
+    multiply : float
+        Scale for the plotted values and limits (for example 1000 for a rate per 1,000).
+    by : str or list, optional
+        Column(s) that split the data into series, all computed in one call.
+    part : list of int, list of x values, or str, optional
+        Where new phases start: 0-based positions within each series, x values (the phase
+        starts at that x), or a column of phase labels (a new phase where the label changes).
+        Limits and rules restart in each phase.
+    freeze : int, optional
+        The number of leading points of each phase whose values form the baseline of the
+        centre line and limits; later points are tested against them.
+    exclude : list of int, or str/array of bool, optional
+        Points (0-based positions within each series, or a boolean column) left out of every
+        calculation but still reported.
+    rules : str, optional
+        ``"anhoej"`` (default), ``"ihi"``, ``"mdc"``, ``"western_electric"``, ``"nelson"``.
+    direction : str, optional
+        ``"increase"`` or ``"decrease"``: which way is improvement (colours and icons).
+    target : float or str, optional
+        A target (a number or a column), for the assurance icon.
+    profile : str, optional
+        Reproduce another tool exactly: ``"qicharts2"``, ``"ptd"`` (NHSRplotthedots),
+        ``"mdc_excel"``, ``"qcc"``. None: qiscope's documented defaults (exact d2 = 2/sqrt(pi),
+        no moving-range screening). Explicit options below override the profile.
+    cl : float, optional
+        A fixed centre line (on the plotted scale) instead of the computed one.
+    agg : str
+        How rows sharing one x are combined outside xbar/s: ``"mean"``, ``"median"``, ``"sum"``.
+    y_neg : bool
+        False: negative lower limits become 0 when every value is >= 0.
+    screen_mr, d2, shift_n, trend_n, two_of_three, trend_ties
+        Override the profile: screen moving ranges (Nelson 1982); the d2 constant; the lengths
+        of a shift and a trend; ``"2023"`` or ``"legacy"`` two-of-three; ``"break"`` or
+        ``"skip"`` for repeated values in a trend.
+    x_categorical : bool, optional
+        Treat x as units rather than time (default: text x is categorical).
+    n_threads : int, optional
+        Threads for many series (default: all cores). Results do not depend on it.
+
+    Returns
+    -------
+    SPCResult
+        ``.points`` (one row per point), ``.summary`` (one row per series and phase),
+        ``.plot()``, ``.to_json()``.
+
+    Examples
+    --------
+    >>> import qiscope as qi
+    >>> chart = qi.spc(y=[5, 3, 4, 6, 2, 5, 4, 3, 6, 5, 4], chart="i")
+    >>> round(chart.summary.cl.iloc[0], 4)
+    4.2727
+
+    References
+    ----------
+    Anhøj J, Olesen AV (2014) Run charts revisited. PLoS ONE 9(11): e113825.
+    Provost LP, Murray SK (2011) The Health Care Data Guide. Jossey-Bass.
+    Montgomery DC (2019) Introduction to Statistical Quality Control, 8th ed. Wiley.
+    """
+    frame = as_frame(data)
+    y_col = resolve(frame, y, "y")
+    if y_col is None:
+        raise InputError("y is required", column="y", rule="required")
+    length = len(y_col.values)
+    n_col = resolve(frame, n, "n", length)
+    x_col = resolve(frame, x, "x", length)
+    risk_col = resolve(frame, risk, "risk", length)
+    names = {"y": y_col.name, "n": n_col.name if n_col else "n", "x": x_col.name if x_col else "x",
+             "risk": risk_col.name if risk_col else "risk"}
+
+    y_values = numeric(y_col)
+    n_values = numeric(n_col) if n_col is not None else None
+    risk_values = numeric(risk_col) if risk_col is not None else None
+    xaxis = factorize_x(x_col, categorical=x_categorical)
+    series, labels, by_names = group_codes(frame, by, length)
+    if by_names:
+        names["by"] = by_names[0] if len(by_names) == 1 else ", ".join(by_names)
+
+    spec: dict[str, Any] = {
+        "chart": chart,
+        "rules": rules if rules is not None else _PROFILE_RULES.get(profile or "", "anhoej"),
+        "direction": direction if direction is not None else "neutral",
+        "profile": profile if profile is not None else "qiscope",
+        "agg": agg,
+        "multiply": float(multiply),
+        "cl": cl,
+        "freeze": freeze,
+        "x_categorical": xaxis.categorical,
+        "y_neg": bool(y_neg),
+        "screen_mr": screen_mr,
+        "d2": d2,
+        "shift_n": shift_n,
+        "trend_n": trend_n,
+        "two_of_three": two_of_three,
+        "trend_ties_break": None if trend_ties is None else _ties(trend_ties),
+        "lambda": lam,
+        "k": k,
+        "h": h,
+        "nsigmas": nsigmas,
+        "center": center,
+        "sd": sd,
+        "head_start": head_start,
+        "odds_ratio": odds_ratio,
+        "limit": limit,
+        "n_threads": 0 if n_threads is None else int(n_threads),
+    }
+
+    phase_label = None
+    if part is not None:
+        if isinstance(part, str) and frame is not None and part in frame.columns:
+            labels_col = resolve(frame, part, "part", length)
+            assert labels_col is not None
+            phase_label = pd.factorize(labels_col.values, use_na_sentinel=False)[0].astype(np.int64)
+            names["part"] = part
+        else:
+            positions, x_keys = _part_starts(part, xaxis)
+            spec["part"], spec["part_x"] = positions, x_keys
+
+    exclude_mask = None
+    if exclude is not None:
+        if isinstance(exclude, str) or (not _is_int_list(exclude)):
+            ex_col = resolve(frame, exclude, "exclude", length)
+            assert ex_col is not None
+            exclude_mask = ex_col.values.fillna(False).astype(bool).to_numpy(dtype=np.uint8)
+            names["exclude"] = ex_col.name
+        else:
+            spec["exclude"] = [int(e) for e in np.atleast_1d(exclude)]
+
+    target_values = None
+    if target is not None:
+        if isinstance(target, (int, float, np.number)) and not isinstance(target, bool):
+            spec["target"] = float(target)
+        else:
+            t_col = resolve(frame, target, "target", length)
+            assert t_col is not None
+            target_values = numeric(t_col)
+            names["target"] = t_col.name
+
+    try:
+        out = _core.spc.compute(
+            json.dumps(spec),
+            y_values,
+            n_values,
+            series,
+            xaxis.codes,
+            phase_label,
+            exclude_mask,
+            target_values,
+            risk_values,
+        )
+    except InputError as err:
+        raise _renamed(err, names) from None
+    return SPCResult._from_core(out, spec, xaxis, labels, by_names, names)
+
+
+def _ties(value: str) -> bool:
+    if value not in ("break", "skip"):
+        raise InputError(f"trend_ties must be 'break' or 'skip', not {value!r}", column="trend_ties", rule="unknown_name")
+    return value == "break"
+
+
+def _is_int_list(value: Any) -> bool:
+    arr = np.atleast_1d(np.asarray(value))
+    return arr.dtype.kind in "iu" and arr.ndim == 1
+
+
+def _part_starts(part: Any, xaxis: XAxis) -> tuple[list[int], list[int]]:
+    values = list(part) if isinstance(part, (list, tuple, np.ndarray, pd.Index, pd.Series)) else [part]
+    if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values) and (
+        xaxis.labels is None or not pd.api.types.is_integer_dtype(xaxis.labels.dtype)
+    ):
+        return [int(v) for v in values], []
+    if xaxis.labels is None:
+        raise InputError("part is given as x values but x is not given", column="part", rule="needs_x")
+    try:
+        return [], [xaxis.key_of(v) for v in values]
+    except (TypeError, ValueError) as err:
+        if isinstance(err, InputError):
+            raise
+        raise InputError(f"part value cannot be compared with x: {err}", column="part", rule="type") from err
+
+
+def _renamed(err: InputError, names: dict[str, str]) -> InputError:
+    """The core names its inputs y, n, x, by, ...; say the caller's column names instead."""
+    column = names.get(err.column, err.column)
+    message = str(err)
+    if column != err.column:
+        message = message.replace(f"column '{err.column}'", f"column '{column}'", 1)
+    return InputError(message, column=column, row=err.row, rule=err.rule)
+
+
+class SPCResult:
+    """The result of :func:`spc`: ``points``, ``summary``, ``plot()``, ``to_json()``.
+
+    Attributes
+    ----------
+    points : pandas.DataFrame
+        One row per point: the ``by`` columns, ``x``, ``y``, ``n``, ``value`` (plotted),
+        ``phase``, ``baseline``, ``excluded``, ``cl``, ``lcl``, ``ucl``, ``lcl_95``,
+        ``ucl_95``, ``sigma_signal``, ``runs_signal``, ``signal_member``,
+        ``special_cause``, ``point_type``.
+    summary : pandas.DataFrame
+        One row per series and phase: ``n_points``, centre line and limits (where constant),
+        the runs analysis, signal counts, ``variation`` and ``assurance`` icons.
+    spec : dict
+        The options the result was computed with.
+    """
+
+    def __init__(self, points: pd.DataFrame, summary: pd.DataFrame, spec: dict[str, Any], by: list[str]) -> None:
+        self.points = points
+        self.summary = summary
+        self.spec = spec
+        self.by = by
+
+    @property
+    def chart(self) -> str:
+        return str(self.spec["chart"])
+
+    # -- construction from the core ------------------------------------------------------
+    @classmethod
+    def _from_core(
+        cls,
+        out: dict[str, dict[str, np.ndarray]],
+        spec: dict[str, Any],
+        xaxis: XAxis,
+        labels: pd.DataFrame | None,
+        by_names: list[str],
+        names: dict[str, str],
+    ) -> SPCResult:
+        p = out["points"]
+        s = out["phases"]
+        series = p["series"]
+        points = pd.DataFrame(index=pd.RangeIndex(len(series)))
+        if labels is not None:
+            for name in by_names:
+                points[name] = labels[name].take(series).reset_index(drop=True)
+        if xaxis.labels is not None:
+            points["x"] = xaxis.labels.take(p["x"]).to_numpy()
+        else:
+            points["x"] = pd.Series(series).groupby(series).cumcount().to_numpy() + 1
+        for col in ("y", "n", "value"):
+            points[col] = p[col]
+        points["phase"] = p["phase"].astype(np.int64)
+        points["baseline"] = p["baseline"].astype(bool)
+        points["excluded"] = p["excluded"].astype(bool)
+        for col in ("cl", "lcl", "ucl", "lcl_95", "ucl_95"):
+            points[col] = p[col]
+        for col in ("sigma_signal", "runs_signal", "signal_member", "special_cause"):
+            points[col] = p[col].astype(bool)
+        points["point_type"] = pd.Categorical.from_codes(
+            p["point_type"].astype(np.int8), categories=list(_core.spc.point_type_names)
+        )
+        points["rules"] = p["rules"]
+
+        first = s["first"]
+        last = first + s["length"] - 1
+        summary = pd.DataFrame(index=pd.RangeIndex(len(first)))
+        if labels is not None:
+            for name in by_names:
+                summary[name] = labels[name].take(s["series"]).reset_index(drop=True)
+        summary["phase"] = s["phase"].astype(np.int64)
+        summary["chart"] = spec["chart"]
+        summary["x_start"] = points["x"].to_numpy()[first] if len(first) else []
+        summary["x_end"] = points["x"].to_numpy()[last] if len(first) else []
+        summary["n_points"] = _nullable(s["n_useful"])
+        summary["n_obs"] = s["n_obs"]
+        for col in ("cl", "lcl", "ucl"):
+            summary[col] = s[col]
+        for col in ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min"):
+            summary[col] = _nullable(s[col])
+        summary["runs_signal"] = s["runs_signal"].astype(bool)
+        summary["sigma_signal"] = s["sigma_signal"]
+        summary["variation"] = _icon(s["variation"], _core.spc.variation_names)
+        summary["assurance"] = _icon(s["assurance"], _core.spc.assurance_names)
+        result_spec = dict(spec)
+        result_spec["x"] = names.get("x")
+        result_spec["y"] = names.get("y")
+        result_spec["by"] = by_names
+        return cls(points, summary, result_spec, by_names)
+
+    # -- reading ---------------------------------------------------------------------------
+    def signal_rules(self) -> pd.Series:
+        """For each point, the names of the rules that flagged it (comma-separated)."""
+        bits = self.points["rules"].to_numpy()
+        out = np.full(len(bits), "", dtype=object)
+        for name, bit in _RULE_BITS.items():
+            hit = (bits & bit) != 0
+            out[hit] = np.where(out[hit] == "", name, out[hit] + "," + name)
+        return pd.Series(out, index=self.points.index, name="signal_rules")
+
+    def series(self) -> list[tuple[Any, ...]]:
+        """The series keys (tuples of ``by`` labels) in the order of the result."""
+        if not self.by:
+            return [()]
+        return list(self.summary[self.by].drop_duplicates().itertuples(index=False, name=None))
+
+    def plot(self, ax: Any = None, *, backend: str = "matplotlib", **kwargs: Any) -> Any:
+        """Draw the chart (a grid of small multiples with ``by``); returns the Axes."""
+        if backend != "matplotlib":
+            raise InputError(f"unknown plot backend {backend!r}", column="backend", rule="unknown_name")
+        from .plot import plot_spc
+
+        return plot_spc(self, ax=ax, **kwargs)
+
+    # -- serialisation -----------------------------------------------------------------------
+    def to_json(self) -> str:
+        """The result as JSON text (lossless: floats keep every digit, dtypes are restored)."""
+        doc = {
+            "format": "qiscope.SPCResult",
+            "version": 1,
+            "spec": self.spec,
+            "by": self.by,
+            "points": _frame_to_json(self.points),
+            "summary": _frame_to_json(self.summary),
+        }
+        return json.dumps(doc, allow_nan=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> SPCResult:
+        """Rebuild a result written by :meth:`to_json`."""
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise InputError(f"not valid JSON: {err}", column="json", rule="json") from err
+        if not isinstance(doc, dict) or doc.get("format") != "qiscope.SPCResult":
+            raise InputError("not a qiscope SPC result", column="json", rule="format")
+        return cls(_frame_from_json(doc["points"]), _frame_from_json(doc["summary"]), doc["spec"], list(doc["by"]))
+
+    # -- display -------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        n_series = len(self.series())
+        return (
+            f"<SPCResult chart={self.chart!r} series={n_series} points={len(self.points)} "
+            f"phases={len(self.summary)}>"
+        )
+
+    def _repr_html_(self) -> str:
+        from .report import result_html
+
+        return result_html(self)
+
+
+def _nullable(values: np.ndarray) -> pd.Series:
+    """int64 with -1 meaning 'not defined' as a pandas nullable Int64."""
+    return pd.Series(pd.array(np.where(values < 0, 0, values), dtype="Int64")).mask(values < 0)
+
+
+def _icon(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
+    cats = [n for n in names if n]
+    mapped = np.array(list(names), dtype=object)[codes.astype(np.int64)]
+    return pd.Categorical(np.where(mapped == "", None, mapped), categories=cats)
+
+
+def _json_value(v: Any) -> Any:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, (np.floating,)):
+        f = float(v)
+        return f if math.isfinite(f) else None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.bool_,)):
+        return bool(v)
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    if isinstance(v, pd.Period):
+        return str(v)
+    return v
+
+
+def _frame_to_json(df: pd.DataFrame) -> dict[str, Any]:
+    cols = []
+    for name in df.columns:
+        s = df[name]
+        entry: dict[str, Any] = {"name": str(name), "dtype": str(s.dtype)}
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            entry["categories"] = [_json_value(c) for c in s.cat.categories]
+            entry["categories_dtype"] = str(s.cat.categories.dtype)
+            entry["values"] = s.cat.codes.astype(int).tolist()
+        else:
+            entry["values"] = [_json_value(v) for v in s.tolist()]
+        cols.append(entry)
+    return {"columns": cols}
+
+
+def _restore(values: list[Any], dtype: str) -> Any:
+    if dtype.startswith("datetime64"):
+        return pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
+    if dtype.startswith("period"):
+        return pd.PeriodIndex(values, freq=dtype[dtype.index("[") + 1 : -1])
+    if dtype in ("float64", "float32"):
+        return np.array([np.nan if v is None else v for v in values], dtype=dtype)
+    if dtype in ("Int64", "boolean", "string"):
+        return pd.array(values, dtype=dtype)
+    if dtype == "object":
+        return pd.Series(values, dtype=object)
+    return np.array(values, dtype=dtype)
+
+
+def _frame_from_json(doc: dict[str, Any]) -> pd.DataFrame:
+    data: dict[str, Any] = {}
+    for entry in doc["columns"]:
+        if entry["dtype"] == "category":
+            cats = _restore(entry["categories"], entry["categories_dtype"])
+            data[entry["name"]] = pd.Categorical.from_codes(entry["values"], categories=pd.Index(cats))
+        else:
+            data[entry["name"]] = _restore(entry["values"], entry["dtype"])
+    return pd.DataFrame({k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in data.items()})

@@ -1,0 +1,37 @@
+"""Shared fixtures: where ../shared is, and how reference cases are read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+REFERENCE = SHARED / "reference"
+DATA = SHARED / "data"
+
+
+def reference_cases(call: str, tool: str | None = None) -> list[dict]:
+    """The cases of shared/reference/cases.json for `call` (and `tool`); [] without ../shared."""
+    index = REFERENCE / "cases.json"
+    if not index.exists():
+        return []
+    cases = json.loads(index.read_text())["cases"]
+    return [c for c in cases if c.get("call") == call and (tool is None or c["tool"] == tool)]
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not DATA.exists():
+        pytest.skip("../shared/data is not beside this clone (it is in CI)")
+    return DATA
+
+
+requires_shared = pytest.mark.skipif(
+    not REFERENCE.exists(), reason="../shared/reference is not beside this clone (CI always has it)"
+)
