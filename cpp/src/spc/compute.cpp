@@ -122,10 +122,14 @@ Result compute(const Observations& obs, const Spec& spec) {
   std::iota(order.begin(), order.end(), std::size_t{0});
   auto series_of = [&](std::size_t r) { return obs.series.empty() ? std::int64_t{0} : obs.series[r]; };
   auto x_of = [&](std::size_t r) { return obs.x.empty() ? static_cast<std::int64_t>(r) : obs.x[r]; };
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  auto before = [&](std::size_t a, std::size_t b) {
     const auto sa = series_of(a), sb = series_of(b);
     return sa != sb ? sa < sb : x_of(a) < x_of(b);
-  });
+  };
+  // Most inputs arrive sorted; checking is one pass, sorting is n log n.
+  bool sorted = true;
+  for (std::size_t r = 1; r < rows && sorted; ++r) sorted = !before(r, r - 1);
+  if (!sorted) std::stable_sort(order.begin(), order.end(), before);
   // xbar and s use the rows of a subgroup as they are; other charts combine them, but with
   // x omitted every row is its own point (positions are distinct).
   std::vector<std::size_t> point_start;  // index into order where each point starts
