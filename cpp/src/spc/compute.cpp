@@ -53,6 +53,11 @@ void validate(const Observations& obs, const Spec& spec) {
   if (needs_denominator(spec.chart) && obs.n.empty())
     throw input_error("n", -1, "required",
                       "the " + std::string(to_string(spec.chart)) + " chart needs a denominator");
+  if ((spec.chart == Chart::xbar || spec.chart == Chart::s) && !obs.n.empty())
+    throw input_error("n", -1, "not_used",
+                      "the " + std::string(to_string(spec.chart)) +
+                          " chart takes the raw measurements: rows sharing one x form a "
+                          "subgroup, whose size is their number (leave n out)");
   if ((spec.chart == Chart::ra_cusum || spec.chart == Chart::vlad) && obs.risk.empty())
     throw input_error("risk", -1, "required",
                       "the " + std::string(to_string(spec.chart)) + " chart needs predicted risks");

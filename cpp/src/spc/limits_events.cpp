@@ -62,7 +62,9 @@ void limits_t(Context& ctx, const Phase& ph) {
     transformed[i - ph.begin] = std::pow(p.value[i], 1 / t_power);
   double fixed;
   const bool has_fixed = fixed_cl(ctx, fixed);
-  if (has_fixed) fixed = std::pow(fixed, 1 / t_power);  // the fixed line is on the time scale
+  // A fixed centre line is a time, so it is transformed like the data; qicharts2 takes it as
+  // already transformed, and its profile keeps that.
+  if (has_fixed && ctx.spec.profile != Profile::qicharts2) fixed = std::pow(fixed, 1 / t_power);
   const auto [cl, sigma] = individuals(ctx, ph, transformed, has_fixed ? &fixed : nullptr);
   // A negative base has no real power 3.6: a lower limit below 0 (or undefined) becomes 0.
   // qicharts2 does this for the 3-sigma limit only and leaves its 2-sigma one missing; its
