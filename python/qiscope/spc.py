@@ -11,6 +11,7 @@ several per period        ``"xbar"`` and ``"s"`` (rows sharing one x form a subg
 events of n cases         ``"p"`` (proportion), ``"np"``; ``"pp"`` for large n (Laney)
 counts                    ``"c"`` (same opportunity), ``"u"`` per exposure; ``"up"``
 rare events               ``"g"`` (cases between events), ``"t"`` (time between)
+means of unequal groups   ``"ip"`` (Taylor's I' chart: y / n with group sizes n)
 ========================  ==========================================================
 """
 
