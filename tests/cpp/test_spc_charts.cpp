@@ -149,6 +149,21 @@ TEST(XbarChart, SizesVaryIsJudgedOverTheWholePhase) {
   EXPECT_NEAR(r.points.ucl[2], 3 + 3 * std::sqrt(pi) / 2 * std::sqrt(2.5), 1e-13);
 }
 
+TEST(XbarChart, AnEmptySubgroupIsMissingButQicharts2CountsItAsSizeZero) {
+  // Two subgroups of three (SDs 1 and 2) and one whose only row is missing.
+  const Input in{{1, 2, 3, 2, 4, 6, na}, {}, {1, 1, 1, 2, 2, 2, 3}};
+  const double a3_3 = 3 / (std::sqrt(pi) / 2 * std::sqrt(3.0));
+  auto r = chart(Chart::xbar, in);
+  EXPECT_TRUE(std::isnan(r.points.value[2]));
+  EXPECT_NEAR(r.points.ucl[0], 3 + a3_3 * 1.5, 1e-13);  // equal sizes: the mean SD
+  // qicharts2: sizes 3, 3, 0 "vary", and the empty one adds 0 - 1 to the pooled df:
+  // sqrt((2*1 + 2*4) / (2 + 2 - 1)).
+  Spec spec;
+  spec.profile = Profile::qicharts2;
+  r = chart(Chart::xbar, in, spec);
+  EXPECT_NEAR(r.points.ucl[0], 3 + a3_3 * std::sqrt(10.0 / 3), 1e-13);
+}
+
 TEST(XbarChart, OnlyOneMeasurementPerSubgroupGivesNoLimitsAndNoCrash) {
   const auto r = chart(Chart::xbar, Input{{1, 2, 3, 4}, {}, {1, 2, 3, 4}});
   for (std::size_t i = 0; i < 4; ++i) {
@@ -394,6 +409,24 @@ TEST(LaneyP, SigmaZFromTheMovingRangeOfZ) {
   sz = laney_sigma_z(true, 0);
   EXPECT_NEAR(r.points.ucl[4], pbar + 3 * sigma(150) * sz, 1e-14);
   EXPECT_FALSE(r.phases.runs_signal[0]);
+}
+
+TEST(LaneyP, CategoricalUnitWithoutValue) {
+  // Five units and a sixth with no cases: sd(z) of the five; qicharts2's sd() without na.rm
+  // leaves every limit missing.
+  Input in = laney_data;
+  in.y.push_back(0);
+  in.n.push_back(0);
+  Spec spec;
+  spec.x_categorical = true;
+  auto r = chart(Chart::pp, in, spec);
+  const double pbar = 95.0 / 750;
+  EXPECT_NEAR(r.points.ucl[0], pbar + 3 * std::sqrt(pbar * (1 - pbar) / 100) * laney_sigma_z(true, 0), 1e-14);
+  EXPECT_TRUE(std::isnan(r.points.ucl[5]));
+  spec.profile = Profile::qicharts2;
+  r = chart(Chart::pp, in, spec);
+  EXPECT_TRUE(std::isnan(r.points.ucl[0]));
+  EXPECT_EQ(count_signals(r), 0);
 }
 
 TEST(LaneyU, SigmaZScalesThePoissonSigma) {

@@ -10,7 +10,8 @@
 //   pp, up (Laney 2002, Quality Engineering 14(4):531-537): the p or u sigma_i times
 //       sigma_z, the spread of the z-scores z_i = (y_i - centre) / sigma_i of the baseline:
 //       mean moving range of z / d2 (screened when the profile screens moving ranges), or
-//       sd(z) when x is categorical (units, not time), as qicharts2 does.
+//       sd(z) of the units with a value when x is categorical (units, not time), as qicharts2
+//       does.
 // Sums of counts take every baseline point that is not excluded, including one with a zero
 // denominator (its events still happened); that point's own value and limits are missing.
 
@@ -39,9 +40,17 @@ double pooled_ratio(const Context& ctx, const Phase& ph) {
 /// NaN where undefined).
 double laney_sigma_z(const Context& ctx, const Phase& ph, const std::vector<double>& z) {
   if (ctx.spec.x_categorical) {
+    // sd(z) of the units with a z-score. qicharts2 takes sd() without removing missing ones,
+    // so one unit without a value (or with a zero denominator) leaves every limit missing;
+    // its profile keeps that.
+    const bool missing_spoils = ctx.spec.profile == Profile::qicharts2;
     std::vector<double> base;
-    for (std::size_t i = ph.begin; i < ph.end; ++i)
-      if (in_baseline_rows(ctx, i) && std::isfinite(z[i - ph.begin])) base.push_back(z[i - ph.begin]);
+    for (std::size_t i = ph.begin; i < ph.end; ++i) {
+      if (!in_baseline_rows(ctx, i)) continue;
+      const double zi = z[i - ph.begin];
+      if (std::isfinite(zi)) base.push_back(zi);
+      else if (missing_spoils) return nan;
+    }
     return sd_of(base);
   }
   return mean_moving_range(ctx, ph, z) / ctx.options.d2;

@@ -30,13 +30,19 @@ double size_of(const Context& ctx, std::size_t i) {
   return static_cast<double>(ctx.points.y_count[i]);
 }
 
+/// qicharts2 treats a subgroup whose every measurement is missing as one of size 0: it makes
+/// the sizes vary and takes 1 from the pooled degrees of freedom (n_i - 1 = -1). Its profile
+/// keeps that; otherwise an empty subgroup is simply missing.
+bool empty_subgroups_count(const Context& ctx) { return ctx.spec.profile == Profile::qicharts2; }
+
 /// Do the subgroups of the phase have different sizes? Judged over every subgroup of the
-/// phase with at least one measurement, excluded and post-freeze ones included (qicharts2).
+/// phase, excluded and post-freeze ones included (qicharts2).
 bool sizes_vary(const Context& ctx, const Phase& ph) {
+  const bool count_empty = empty_subgroups_count(ctx);
   double first = -1;
   for (std::size_t i = ph.begin; i < ph.end; ++i) {
     const double n = size_of(ctx, i);
-    if (n < 1) continue;
+    if (n < 1 && !count_empty) continue;
     if (first < 0) first = n;
     if (n != first) return true;
   }
@@ -61,11 +67,14 @@ double grand_mean(const Context& ctx, const std::vector<std::size_t>& base) {
   return total > 0 ? weighted / total : nan;
 }
 
-/// sqrt(Σ (n_i - 1) s_i² / Σ (n_i - 1)) over subgroups of two or more.
-double pooled_sd(const Context& ctx, const std::vector<std::size_t>& base, double* df = nullptr) {
+/// sqrt(Σ (n_i - 1) s_i² / Σ (n_i - 1)) over the baseline subgroups of two or more (and, when
+/// `count_empty`, with -1 for each empty one, as qicharts2).
+double pooled_sd(const Context& ctx, const Phase& ph, bool count_empty, double* df = nullptr) {
   double ss = 0, dof = 0;
-  for (std::size_t i : base) {
+  for (std::size_t i = ph.begin; i < ph.end; ++i) {
+    if (!in_baseline_rows(ctx, i)) continue;
     const double n = size_of(ctx, i);
+    if (n == 0 && count_empty) dof -= 1;
     if (n < 2) continue;
     ss += (n - 1) * ctx.sub.y_sd[i] * ctx.sub.y_sd[i];
     dof += n - 1;
@@ -76,7 +85,7 @@ double pooled_sd(const Context& ctx, const std::vector<std::size_t>& base, doubl
 
 /// s̄: the mean of s_i with equal sizes, the pooled SD when sizes vary (Montgomery 6.29/6.31).
 double s_bar(const Context& ctx, const Phase& ph, const std::vector<std::size_t>& base) {
-  if (sizes_vary(ctx, ph)) return pooled_sd(ctx, base);
+  if (sizes_vary(ctx, ph)) return pooled_sd(ctx, ph, empty_subgroups_count(ctx));
   std::vector<double> s;
   for (std::size_t i : base)
     if (std::isfinite(ctx.sub.y_sd[i])) s.push_back(ctx.sub.y_sd[i]);
@@ -84,12 +93,12 @@ double s_bar(const Context& ctx, const Phase& ph, const std::vector<std::size_t>
 }
 
 /// qcc 2.7's default process sigma for the Xbar chart.
-double qcc_xbar_sigma(const Context& ctx, const std::vector<std::size_t>& base) {
+double qcc_xbar_sigma(const Context& ctx, const Phase& ph, const std::vector<std::size_t>& base) {
   bool large = false;
   for (std::size_t i : base) large = large || size_of(ctx, i) > 25;
   if (large) {
     double dof = 0;
-    const double pooled = pooled_sd(ctx, base, &dof);
+    const double pooled = pooled_sd(ctx, ph, false, &dof);
     return pooled / c4(dof + 1);
   }
   std::vector<double> scaled;  // R_i / d2(n_i), "UWAVE-R"
@@ -118,7 +127,7 @@ void limits_xbar(Context& ctx, const Phase& ph) {
   double cl;
   if (!fixed_cl(ctx, cl)) cl = grand_mean(ctx, base);
   if (ctx.spec.profile == Profile::qcc) {
-    const double sigma = qcc_xbar_sigma(ctx, base);
+    const double sigma = qcc_xbar_sigma(ctx, ph, base);
     for (std::size_t i = ph.begin; i < ph.end; ++i) {
       const double n = size_of(ctx, i);
       // qcc needs every subgroup to have two or more measurements; a single one gets none.
