@@ -13,8 +13,9 @@ namespace qiscope::spc::detail {
 
 inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-/// Arithmetic mean of finite-or-not values as R's mean() computes it (a second pass corrects
-/// the rounding of the first), so constant data has exactly its value as mean; NaN if empty.
+/// Arithmetic mean as R's mean() computes it: a second pass corrects the rounding of the
+/// first, so equal values have exactly that value as their mean (constant data then sits on
+/// its centre line and cannot signal by rounding). NaN if empty.
 double mean_of(const std::vector<double>& v);
 
 /// Median; NaN if empty.
