@@ -314,3 +314,16 @@ TEST(Funnel, JsonRoundTrip) {
   EXPECT_EQ(back.limits.n, r.limits.n);
   EXPECT_THROW(nlohmann::json::parse(R"({"kind": "proportion", "colour": 1})").get<Spec>(), qiscope::input_error);
 }
+
+TEST(Funnel, ThreadCountDoesNotChangeTheResult) {
+  Spec one;
+  one.n_threads = 1;
+  one.overdispersion = Overdispersion::additive;
+  Spec four = one;
+  four.n_threads = 4;
+  const auto a = run(numerators, denominators, one);
+  const auto b = run(numerators, denominators, four);
+  EXPECT_EQ(a.limits.lcl, b.limits.lcl);
+  EXPECT_EQ(a.limits.ucl_unadjusted, b.limits.ucl_unadjusted);
+  EXPECT_EQ(a.units.ucl, b.units.ucl);
+}

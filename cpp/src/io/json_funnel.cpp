@@ -39,14 +39,15 @@ void to_json(json& j, const Spec& s) {
            {"target", optional(s.target)},
            {"trim_by", s.trim_by},
            {"multiply", s.multiply},
-           {"grid_size", s.grid_size}};
+           {"grid_size", s.grid_size},
+           {"n_threads", s.n_threads}};
 }
 
 void from_json(const json& j, Spec& s) {
   if (!j.is_object()) throw input_error("spec", -1, "type", "must be a JSON object");
   static const std::set<std::string> known{
       "kind", "overdispersion", "profile", "coverage", "outlier_coverage", "sr_method",
-      "limit_method", "shmi_rounding", "target", "trim_by", "multiply", "grid_size"};
+      "limit_method", "shmi_rounding", "target", "trim_by", "multiply", "grid_size", "n_threads"};
   for (const auto& [key, value] : j.items())
     if (!known.count(key)) throw input_error(key, -1, "unknown_option", "is not an option of funnel");
   s = Spec{};
@@ -64,6 +65,7 @@ void from_json(const json& j, Spec& s) {
   read(j, "trim_by", s.trim_by);
   read(j, "multiply", s.multiply);
   read(j, "grid_size", s.grid_size);
+  read(j, "n_threads", s.n_threads);
 }
 
 void to_json(json& j, const Result& r) {

@@ -20,6 +20,8 @@
 #include <qiscope/error.hpp>
 #include <qiscope/spc/funnel.hpp>
 
+#include "detail/parallel.hpp"
+
 namespace qiscope::funnel {
 
 namespace {
@@ -27,16 +29,18 @@ namespace {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 const double half_pi = std::acos(0.0);
 
-// Discrete quantiles rounded up: the smallest r with P(R <= r) >= p (checked again below, as
-// Spiegelhalter's interpolation needs exactly that r).
-using RoundUp = boost::math::policies::policy<
-    boost::math::policies::discrete_quantile<boost::math::policies::integer_round_up>>;
-
-/// r - a of Spiegelhalter's interpolation for a discrete distribution `d` and probability p.
+/// r - a of Spiegelhalter's interpolation (Stat Med 2005, appendix) for a discrete
+/// distribution `d` and probability p: r is the smallest count with F(r) >= p and
+/// a = (F(r) - p) / (F(r) - F(r - 1)). The search starts at the Cornish-Fisher approximation
+/// mean + sd (z + (z^2 - 1) skewness / 6) and steps to the exact r, a few cdf evaluations.
 template <class Distribution>
 double interpolated_quantile(const Distribution& d, double p) {
   auto cdf_at = [&](double r) { return r < 0 ? 0.0 : boost::math::cdf(d, r); };
-  double r = boost::math::quantile(d, p);
+  const double z = boost::math::quantile(boost::math::normal(), p);
+  const double sd = boost::math::standard_deviation(d);
+  const double guess = boost::math::mean(d) + sd * (z + (z * z - 1) * boost::math::skewness(d) / 6);
+  const auto [low, high] = boost::math::support(d);
+  double r = std::clamp(std::round(guess), low, high);
   while (r > 0 && cdf_at(r - 1) >= p) r -= 1;
   while (cdf_at(r) < p) r += 1;
   const double at_r = cdf_at(r);
@@ -270,11 +274,11 @@ class LimitRule {
  private:
   Bounds exact(double n, double tail) const {
     if (kind_ == Kind::proportion) {
-      boost::math::binomial_distribution<double, RoundUp> d(n, target_);
+      boost::math::binomial_distribution<double> d(n, target_);
       return {std::max(0.0, interpolated_quantile(d, tail) / n),
               std::min(1.0, interpolated_quantile(d, 1 - tail) / n)};
     }
-    boost::math::poisson_distribution<double, RoundUp> d(target_ * n);
+    boost::math::poisson_distribution<double> d(target_ * n);
     return {std::max(0.0, interpolated_quantile(d, tail) / n), interpolated_quantile(d, 1 - tail) / n};
   }
 
@@ -396,11 +400,11 @@ double z_for_coverage(double coverage) {
 }
 
 double exact_binomial_limit(double n, double theta, double p) {
-  return interpolated_quantile(boost::math::binomial_distribution<double, RoundUp>(n, theta), p) / n;
+  return interpolated_quantile(boost::math::binomial_distribution<double>(n, theta), p) / n;
 }
 
 double exact_poisson_limit(double e, double theta, double p) {
-  return interpolated_quantile(boost::math::poisson_distribution<double, RoundUp>(theta * e), p) / e;
+  return interpolated_quantile(boost::math::poisson_distribution<double>(theta * e), p) / e;
 }
 
 Options resolve(const Spec& spec) {
@@ -455,6 +459,9 @@ Result compute(const Observations& obs, const Spec& spec) {
   check_rows(obs, spec);
   UnitTotals u = sum_by_unit(obs);
   const std::size_t k = u.code.size();
+  // SHMI rounding moves where a unit's z-score and limits are taken; its ratio stays O / E
+  // unrounded (as FunnelPlotR's rr).
+  const std::vector<double> unrounded_n = u.n;
   for (std::size_t i = 0; i < k; ++i) {
     if (o.shmi_rounding) u.n[i] = round_like_r(u.n[i], 2);
     if (!(u.n[i] > 0))
@@ -518,17 +525,19 @@ Result compute(const Observations& obs, const Spec& spec) {
     if (o.literal_z && coverage == 95.0) z = 1.959964;  // FunnelPlotR's constants
     if (o.literal_z && coverage == 99.8) z = 3.090232;
     const double tail = tail_of(coverage);
-    for (std::size_t g = 0; g < grid.size(); ++g) {
+    // Grid rows are independent and each writes only its own entries (exact limits cost a few
+    // cdf evaluations each, so large grids are shared between threads).
+    qiscope::detail::parallel_for(grid.size(), spec.n_threads, 256, [&](std::size_t g) {
       const Bounds plain = rule.unadjusted(grid[g], z, tail);
       table.lcl_unadjusted[c][g] = plain.lower;
       table.ucl_unadjusted[c][g] = plain.upper;
-      if (!res.adjusted) continue;
+      if (!res.adjusted) return;
       const Bounds wide = spec.overdispersion == Overdispersion::multiplicative
                               ? rule.multiplicative(grid[g], z, d.phi)
                               : rule.additive(grid[g], z, d.tau2);
       table.lcl[c][g] = wide.lower;
       table.ucl[c][g] = wide.upper;
-    }
+    });
     if (fix_plain) monotone_fix(table.lcl_unadjusted[c], table.ucl_unadjusted[c]);
     if (res.adjusted && fix_adjusted) monotone_fix(table.lcl[c], table.ucl[c]);
     if (!res.adjusted) {
@@ -555,7 +564,7 @@ Result compute(const Observations& obs, const Spec& spec) {
       std::find(spec.coverage.begin(), spec.coverage.end(), o.outlier_coverage) - spec.coverage.begin());
   for (std::size_t i = 0; i < k; ++i) {
     const auto g = static_cast<std::size_t>(std::lower_bound(grid.begin(), grid.end(), u.n[i]) - grid.begin());
-    units.value[i] = (u.y[i] / u.n[i]) * spec.multiply;
+    units.value[i] = (u.y[i] / unrounded_n[i]) * spec.multiply;
     for (std::size_t c = 0; c < nc; ++c) {
       units.lcl[c][i] = table.lcl[c][g];
       units.ucl[c][i] = table.ucl[c][g];

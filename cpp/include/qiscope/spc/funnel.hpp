@@ -62,6 +62,8 @@ struct Spec {
   double trim_by = 0.1;   ///< share of units winsorised or truncated at each end for phi
   double multiply = 1.0;  ///< scales values, centre line and limits after the computation
   int grid_size = 1000;   ///< points of the drawing grid, besides the units' own n
+  /// Worker threads for the grid of limits (0: one per core). Results do not depend on it.
+  int n_threads = 0;
 };
 
 /// The conventions in force once the profile and the explicit options are combined.
@@ -96,7 +98,7 @@ struct Units {
   std::vector<std::int64_t> row;   ///< first input row of the unit
   std::vector<double> y;           ///< summed numerator
   std::vector<double> n;           ///< summed denominator (expected counts rounded under SHMI)
-  std::vector<double> value;       ///< y / n, times multiply
+  std::vector<double> value;       ///< y / n (n before SHMI rounding), times multiply
   std::vector<double> z;           ///< z-score on the variance-stabilising scale
   std::vector<double> z_winsorised;  ///< z after winsorising (NaN: truncated away)
   std::vector<std::vector<double>> lcl, ucl;  ///< limits in use at the unit's n
