@@ -57,7 +57,15 @@ py::dict compute(const std::string& spec_json, const py::object& y, const py::ob
   py::dict out;
   out["units"] = units;
   out["limits"] = limits;
-  out["spec"] = nlohmann::json(r.spec).dump();
+  // The spec with the profile's choices filled in, so the result says which method was used.
+  const funnel::Options used = funnel::resolve(r.spec);
+  nlohmann::json spec_used = r.spec;
+  spec_used["sr_method"] = r.spec.kind == funnel::Kind::ratio ? nlohmann::json(funnel::to_string(used.sr_method))
+                                                               : nlohmann::json(nullptr);
+  spec_used["limit_method"] = funnel::to_string(used.limit_method);
+  spec_used["shmi_rounding"] = used.shmi_rounding;
+  spec_used["outlier_coverage"] = used.outlier_coverage;
+  out["spec"] = spec_used.dump();
   out["target"] = r.target;
   out["phi"] = r.phi;
   out["tau2"] = r.tau2;

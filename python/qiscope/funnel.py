@@ -31,7 +31,7 @@ import pandas as pd
 from . import _core
 from ._frames import as_frame, group_codes, numeric, resolve
 from .errors import InputError
-from .spc import _frame_from_json, _frame_to_json, _renamed
+from .spc import _frame_from_json, _frame_to_json, _load_document, _renamed
 
 __all__ = ["FunnelResult", "funnel"]
 
@@ -296,12 +296,7 @@ class FunnelResult:
     @classmethod
     def from_json(cls, text: str) -> FunnelResult:
         """Rebuild a result written by :meth:`to_json`."""
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError(f"not valid JSON: {err}", column="json", rule="json") from err
-        if not isinstance(doc, dict) or doc.get("format") != "qiscope.FunnelResult":
-            raise InputError("not a qiscope funnel result", column="json", rule="format")
+        doc = _load_document(text, "qiscope.FunnelResult", "funnel")
         stats = {k: (np.nan if v is None else v) for k, v in doc["stats"].items()}
         return cls(_frame_from_json(doc["points"]), _frame_from_json(doc["limits"]), doc["spec"],
                    list(doc["by"]), stats)

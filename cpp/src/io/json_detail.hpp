@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,13 @@ void read(const json& j, const char* key, std::optional<T>& out) {
 inline std::string read_name(const json& j, const char* key, std::string fallback) {
   read(j, key, fallback);
   return fallback;
+}
+
+/// Throws unless `j` is an object whose keys are all in `known`, naming the first unknown key.
+inline void check_options(const json& j, const std::set<std::string>& known, const char* of) {
+  if (!j.is_object()) throw input_error("spec", -1, "type", "must be a JSON object");
+  for (const auto& [key, value] : j.items())
+    if (!known.count(key)) throw input_error(key, -1, "unknown_option", std::string("is not an option of ") + of);
 }
 
 /// An optional value as JSON (null when unset).

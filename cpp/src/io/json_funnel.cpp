@@ -44,12 +44,10 @@ void to_json(json& j, const Spec& s) {
 }
 
 void from_json(const json& j, Spec& s) {
-  if (!j.is_object()) throw input_error("spec", -1, "type", "must be a JSON object");
   static const std::set<std::string> known{
       "kind", "overdispersion", "profile", "coverage", "outlier_coverage", "sr_method",
       "limit_method", "shmi_rounding", "target", "trim_by", "multiply", "grid_size", "n_threads"};
-  for (const auto& [key, value] : j.items())
-    if (!known.count(key)) throw input_error(key, -1, "unknown_option", "is not an option of funnel");
+  check_options(j, known, "funnel");
   s = Spec{};
   s.kind = parse_kind(read_name(j, "kind", "proportion"));
   s.overdispersion = parse_overdispersion(read_name(j, "overdispersion", "none"));

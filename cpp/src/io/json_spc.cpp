@@ -49,14 +49,12 @@ void to_json(json& j, const Spec& s) {
 }
 
 void from_json(const json& j, Spec& s) {
-  if (!j.is_object()) throw input_error("spec", -1, "type", "must be a JSON object");
   static const std::set<std::string> known{
       "chart", "rules", "direction", "profile", "agg", "multiply", "target", "cl", "part",
       "part_x", "freeze", "exclude", "x_categorical", "y_neg", "screen_mr", "d2", "shift_n",
       "trend_n", "two_of_three", "trend_ties_break", "lambda", "k", "h", "nsigmas",
       "head_start", "center", "sd", "odds_ratio", "limit", "n_threads"};
-  for (const auto& [key, value] : j.items())
-    if (!known.count(key)) throw input_error(key, -1, "unknown_option", "is not an option of spc");
+  check_options(j, known, "spc");
   s = Spec{};
   s.chart = parse_chart(read_name(j, "chart", "run"));
   s.rules = parse_rule_set(read_name(j, "rules", "anhoej"));

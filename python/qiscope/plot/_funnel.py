@@ -16,7 +16,7 @@ __all__ = ["plot_funnel"]
 
 _KIND_LABELS = {"proportion": "Proportion", "ratio": "Standardised ratio", "rate": "Ratio"}
 _X_LABELS = {"proportion": "Cases", "ratio": "Expected", "rate": "Denominator"}
-# Narrow limits dashed, the widest solid; lighter grey for the unadjusted ones behind.
+# Limits from the narrowest: dashed, solid, ...; the unadjusted ones behind in lighter grey.
 _STYLES = ("--", "-", ":", "-.")
 
 
@@ -31,7 +31,7 @@ def plot_funnel(res: FunnelResult, ax: Any = None, *, label_outliers: bool = Tru
     coverages = sorted(res.coverage)
     for i, c in enumerate(coverages):
         s = coverage_suffix(c)
-        style = _STYLES[len(coverages) - 1 - i] if len(coverages) <= len(_STYLES) else "-"
+        style = _STYLES[i % len(_STYLES)]
         label = f"{c:g}% limits" + (" (overdispersion-adjusted)" if res.adjusted else "")
         ax.plot(grid["n"], grid[f"lcl_{s}"], color=COLOURS["limit"], linestyle=style, linewidth=1.0, label=label)
         ax.plot(grid["n"], grid[f"ucl_{s}"], color=COLOURS["limit"], linestyle=style, linewidth=1.0)
