@@ -372,6 +372,99 @@ void monotone_fix(std::vector<double>& lower, std::vector<double>& upper) {
   }
 }
 
+/// FunnelPlotR's drawing grid: grid_size points from grid_from to the largest n rounded up,
+/// plus every unit's own n, sorted and without repeats (whole numbers for exact binomial limits).
+std::vector<double> drawing_grid(const std::vector<double>& unit_n, const Options& o, const Spec& spec) {
+  const double largest = *std::max_element(unit_n.begin(), unit_n.end());
+  std::vector<double> grid = r_seq(o.grid_from, std::ceil(largest), spec.grid_size);
+  if (o.limit_method == LimitMethod::exact && spec.kind == Kind::proportion)
+    for (double& n : grid) n = std::max(1.0, std::round(n));
+  grid.insert(grid.end(), unit_n.begin(), unit_n.end());
+  std::sort(grid.begin(), grid.end());
+  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  return grid;
+}
+
+/// The limits at every grid n for every coverage: unadjusted, and in use (adjusted when
+/// `adjusted`), times multiply.
+LimitTable limit_table(std::vector<double> grid, const LimitRule& rule, const Spec& spec, const Options& o,
+                       bool adjusted, const Dispersion& d) {
+  const std::size_t nc = spec.coverage.size();
+  LimitTable table;
+  auto sized = [&]() { return std::vector<std::vector<double>>(nc, std::vector<double>(grid.size())); };
+  table.lcl_unadjusted = sized();
+  table.ucl_unadjusted = sized();
+  table.lcl = sized();
+  table.ucl = sized();
+  // FunnelPlotR's neighbour fix applies to its arcsine limits of proportions.
+  const bool fix_plain = o.grid_monotone_fix && spec.kind == Kind::proportion &&
+                         o.limit_method == LimitMethod::transformed;
+  const bool fix_adjusted = o.grid_monotone_fix && spec.kind == Kind::proportion &&
+                            spec.overdispersion == Overdispersion::additive;
+  for (std::size_t c = 0; c < nc; ++c) {
+    const double coverage = spec.coverage[c];
+    double z = z_for_coverage(coverage);
+    if (o.literal_z && coverage == 95.0) z = 1.959964;  // FunnelPlotR's constants
+    if (o.literal_z && coverage == 99.8) z = 3.090232;
+    const double tail = tail_of(coverage);
+    // Grid rows are independent and each writes only its own entries (exact limits cost a few
+    // cdf evaluations each, so large grids are shared between threads).
+    qiscope::detail::parallel_for(grid.size(), spec.n_threads, 256, [&](std::size_t g) {
+      const Bounds plain = rule.unadjusted(grid[g], z, tail);
+      table.lcl_unadjusted[c][g] = plain.lower;
+      table.ucl_unadjusted[c][g] = plain.upper;
+      if (!adjusted) return;
+      const Bounds wide = spec.overdispersion == Overdispersion::multiplicative
+                              ? rule.multiplicative(grid[g], z, d.phi)
+                              : rule.additive(grid[g], z, d.tau2);
+      table.lcl[c][g] = wide.lower;
+      table.ucl[c][g] = wide.upper;
+    });
+    if (fix_plain) monotone_fix(table.lcl_unadjusted[c], table.ucl_unadjusted[c]);
+    if (adjusted && fix_adjusted) monotone_fix(table.lcl[c], table.ucl[c]);
+    if (!adjusted) {
+      table.lcl[c] = table.lcl_unadjusted[c];
+      table.ucl[c] = table.ucl_unadjusted[c];
+    }
+    for (auto* v : {&table.lcl[c], &table.ucl[c], &table.lcl_unadjusted[c], &table.ucl_unadjusted[c]})
+      for (double& x : *v) x = spec.multiply * x;
+  }
+  table.n = std::move(grid);
+  return table;
+}
+
+/// One row per unit: its values, its limits read from the grid row of its n, and the outlier
+/// flag (inside includes the limits themselves, as FunnelPlotR's outliers_func).
+Units unit_rows(const UnitTotals& u, const std::vector<double>& unrounded_n, const Transformed& t,
+                const Dispersion& d, const LimitTable& table, const Spec& spec, const Options& o) {
+  const std::size_t k = u.code.size();
+  const std::size_t nc = spec.coverage.size();
+  Units units;
+  units.unit = u.code;
+  units.row = u.first_row;
+  units.y = u.y;
+  units.n = u.n;
+  units.z = t.z;
+  units.z_winsorised = d.z_trimmed;
+  units.value.resize(k);
+  units.outlier.assign(k, 0);
+  units.lcl.assign(nc, std::vector<double>(k));
+  units.ucl.assign(nc, std::vector<double>(k));
+  const auto judged = static_cast<std::size_t>(
+      std::find(spec.coverage.begin(), spec.coverage.end(), o.outlier_coverage) - spec.coverage.begin());
+  for (std::size_t i = 0; i < k; ++i) {
+    const auto g = static_cast<std::size_t>(std::lower_bound(table.n.begin(), table.n.end(), u.n[i]) - table.n.begin());
+    units.value[i] = (u.y[i] / unrounded_n[i]) * spec.multiply;
+    for (std::size_t c = 0; c < nc; ++c) {
+      units.lcl[c][i] = table.lcl[c][g];
+      units.ucl[c][i] = table.ucl[c][g];
+    }
+    const bool inside = units.value[i] <= units.ucl[judged][i] && units.value[i] >= units.lcl[judged][i];
+    units.outlier[i] = inside ? 0 : 1;
+  }
+  return units;
+}
+
 double default_target(const UnitTotals& u, const Spec& spec) {
   if (spec.target) {
     const double t = *spec.target;
@@ -496,83 +589,11 @@ Result compute(const Observations& obs, const Spec& spec) {
     res.phi_p_value = nan;
   }
 
-  // The drawing grid (FunnelPlotR's: grid_size points up to the largest n, plus the units' n).
-  const double largest = *std::max_element(u.n.begin(), u.n.end());
-  std::vector<double> grid = r_seq(o.grid_from, std::ceil(largest), spec.grid_size);
-  if (o.limit_method == LimitMethod::exact && spec.kind == Kind::proportion)
-    for (double& n : grid) n = std::max(1.0, std::round(n));  // binomial n is a count
-  grid.insert(grid.end(), u.n.begin(), u.n.end());
-  std::sort(grid.begin(), grid.end());
-  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
-
   const LimitRule rule(spec.kind, o, target);
-  const std::size_t nc = spec.coverage.size();
-  LimitTable& table = res.limits;
-  table.n = grid;
-  auto sized = [&]() { return std::vector<std::vector<double>>(nc, std::vector<double>(grid.size())); };
-  table.lcl_unadjusted = sized();
-  table.ucl_unadjusted = sized();
-  table.lcl = sized();
-  table.ucl = sized();
-  // FunnelPlotR's neighbour fix applies to its arcsine limits of proportions.
-  const bool fix_plain = o.grid_monotone_fix && spec.kind == Kind::proportion &&
-                         o.limit_method == LimitMethod::transformed;
-  const bool fix_adjusted = o.grid_monotone_fix && spec.kind == Kind::proportion &&
-                            spec.overdispersion == Overdispersion::additive;
-  for (std::size_t c = 0; c < nc; ++c) {
-    const double coverage = spec.coverage[c];
-    double z = z_for_coverage(coverage);
-    if (o.literal_z && coverage == 95.0) z = 1.959964;  // FunnelPlotR's constants
-    if (o.literal_z && coverage == 99.8) z = 3.090232;
-    const double tail = tail_of(coverage);
-    // Grid rows are independent and each writes only its own entries (exact limits cost a few
-    // cdf evaluations each, so large grids are shared between threads).
-    qiscope::detail::parallel_for(grid.size(), spec.n_threads, 256, [&](std::size_t g) {
-      const Bounds plain = rule.unadjusted(grid[g], z, tail);
-      table.lcl_unadjusted[c][g] = plain.lower;
-      table.ucl_unadjusted[c][g] = plain.upper;
-      if (!res.adjusted) return;
-      const Bounds wide = spec.overdispersion == Overdispersion::multiplicative
-                              ? rule.multiplicative(grid[g], z, d.phi)
-                              : rule.additive(grid[g], z, d.tau2);
-      table.lcl[c][g] = wide.lower;
-      table.ucl[c][g] = wide.upper;
-    });
-    if (fix_plain) monotone_fix(table.lcl_unadjusted[c], table.ucl_unadjusted[c]);
-    if (res.adjusted && fix_adjusted) monotone_fix(table.lcl[c], table.ucl[c]);
-    if (!res.adjusted) {
-      table.lcl[c] = table.lcl_unadjusted[c];
-      table.ucl[c] = table.ucl_unadjusted[c];
-    }
-    for (auto* v : {&table.lcl[c], &table.ucl[c], &table.lcl_unadjusted[c], &table.ucl_unadjusted[c]})
-      for (double& x : *v) x = spec.multiply * x;
-  }
+  res.limits = limit_table(drawing_grid(u.n, o, spec), rule, spec, o, res.adjusted, d);
   res.target = spec.multiply * target;
 
-  Units& units = res.units;
-  units.unit = u.code;
-  units.row = u.first_row;
-  units.y = u.y;
-  units.n = u.n;
-  units.z = t.z;
-  units.z_winsorised = d.z_trimmed;
-  units.value.resize(k);
-  units.outlier.assign(k, 0);
-  units.lcl.assign(nc, std::vector<double>(k));
-  units.ucl.assign(nc, std::vector<double>(k));
-  const auto outlier_c = static_cast<std::size_t>(
-      std::find(spec.coverage.begin(), spec.coverage.end(), o.outlier_coverage) - spec.coverage.begin());
-  for (std::size_t i = 0; i < k; ++i) {
-    const auto g = static_cast<std::size_t>(std::lower_bound(grid.begin(), grid.end(), u.n[i]) - grid.begin());
-    units.value[i] = (u.y[i] / unrounded_n[i]) * spec.multiply;
-    for (std::size_t c = 0; c < nc; ++c) {
-      units.lcl[c][i] = table.lcl[c][g];
-      units.ucl[c][i] = table.ucl[c][g];
-    }
-    // Inside includes the limits themselves (FunnelPlotR's outliers_func).
-    const bool inside = units.value[i] <= units.ucl[outlier_c][i] && units.value[i] >= units.lcl[outlier_c][i];
-    units.outlier[i] = inside ? 0 : 1;
-  }
+  res.units = unit_rows(u, unrounded_n, t, d, res.limits, spec, o);
   return res;
 }
 
