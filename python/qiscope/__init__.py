@@ -20,11 +20,12 @@ except ImportError as err:  # pragma: no cover - only seen with a broken install
     raise ImportError(msg) from err
 
 from .errors import InputError
+from .funnel import FunnelResult, funnel
 from .spc import SPCResult, spc
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "SPCResult", "__version__", "spc"]
+__all__ = ["FunnelResult", "InputError", "SPCResult", "__version__", "funnel", "spc"]
 
 
 def __dir__() -> list[str]:

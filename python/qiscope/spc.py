@@ -425,12 +425,7 @@ class SPCResult:
     @classmethod
     def from_json(cls, text: str) -> SPCResult:
         """Rebuild a result written by :meth:`to_json`."""
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError(f"not valid JSON: {err}", column="json", rule="json") from err
-        if not isinstance(doc, dict) or doc.get("format") != "qiscope.SPCResult":
-            raise InputError("not a qiscope SPC result", column="json", rule="format")
+        doc = _load_document(text, "qiscope.SPCResult", "SPC")
         return cls(_frame_from_json(doc["points"]), _frame_from_json(doc["summary"]), doc["spec"], list(doc["by"]))
 
     # -- display -------------------------------------------------------------------------------
@@ -456,6 +451,17 @@ def _icon(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
     cats = [n for n in names if n]
     mapped = np.array(list(names), dtype=object)[codes.astype(np.int64)]
     return pd.Categorical(np.where(mapped == "", None, mapped), categories=cats)
+
+
+def _load_document(text: str, fmt: str, what: str) -> dict[str, Any]:
+    """The JSON document a result's ``to_json`` wrote, checked for its format tag."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"not valid JSON: {err}", column="json", rule="json") from err
+    if not isinstance(doc, dict) or doc.get("format") != fmt:
+        raise InputError(f"not a qiscope {what} result", column="json", rule="format")
+    return doc
 
 
 def _json_value(v: Any) -> Any:
