@@ -342,7 +342,7 @@ class SPCResult:
             points["x"] = xaxis.labels.take(p["x"]).to_numpy()
         else:
             points["x"] = pd.Series(series).groupby(series).cumcount().to_numpy() + 1
-        for col in ("y", "n", "value"):
+        for col in ("y", "n", "value", "value_lower"):
             points[col] = p[col]
         points["phase"] = p["phase"].astype(np.int64)
         points["baseline"] = p["baseline"].astype(bool)

@@ -78,6 +78,7 @@ void validate(const Observations& obs, const Spec& spec) {
     if (!obs.risk.empty() && !(obs.risk[r] >= 0.0 && obs.risk[r] <= 1.0))
       throw input_error("risk", row, "probability", "must be a probability in [0, 1]");
   }
+  detail::validate_time_weighted(obs, spec);
 }
 
 double median_of(std::vector<double>& v) {
@@ -93,7 +94,7 @@ double median_of(std::vector<double>& v) {
 
 void Points::resize(std::size_t size) {
   for (auto* v : {&series, &x, &row, &y_count}) v->resize(size);
-  for (auto* v : {&y, &n, &value, &cl, &lcl, &ucl, &lcl_95, &ucl_95}) v->assign(size, nan);
+  for (auto* v : {&y, &n, &value, &value_lower, &cl, &lcl, &ucl, &lcl_95, &ucl_95}) v->assign(size, nan);
   phase.assign(size, 0);
   for (auto* v : {&baseline, &excluded, &sigma_signal, &runs_signal, &signal_member, &special_cause})
     v->assign(size, 0);
@@ -132,9 +133,12 @@ Result compute(const Observations& obs, const Spec& spec) {
   if (!sorted) std::stable_sort(order.begin(), order.end(), before);
   // xbar and s use the rows of a subgroup as they are; other charts combine them, but with
   // x omitted every row is its own point (positions are distinct).
+  // Case-level charts (one outcome per patient) never combine rows.
+  const bool row_per_point = detail::is_case_level(spec.chart);
   std::vector<std::size_t> point_start;  // index into order where each point starts
   for (std::size_t k = 0; k < rows; ++k) {
-    if (k == 0 || series_of(order[k]) != series_of(order[k - 1]) || x_of(order[k]) != x_of(order[k - 1]))
+    if (k == 0 || row_per_point || series_of(order[k]) != series_of(order[k - 1]) ||
+        x_of(order[k]) != x_of(order[k - 1]))
       point_start.push_back(k);
   }
   const std::size_t n_points = point_start.size();

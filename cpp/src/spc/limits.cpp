@@ -62,6 +62,8 @@ void set_constant(Context& ctx, const Phase& ph, double cl, double sigma) {
   }
 }
 
+}  // namespace
+
 /// Mean moving range of the baseline, Nelson-screened when asked. Excluded points are dropped
 /// first, so a moving range spans them; a missing value removes the two moving ranges next to
 /// it (qicharts2's convention).
@@ -89,6 +91,8 @@ double mean_moving_range(const Context& ctx, const Phase& ph, const std::vector<
   }
   return amr;
 }
+
+namespace {
 
 void limits_run(Context& ctx, const Phase& ph) {
   std::vector<double> base;
@@ -128,6 +132,8 @@ void limits_mr(Context& ctx, const Phase& ph) {
 }  // namespace
 
 void compute_values(Context& ctx, const Phase& ph) {
+  // A time-weighted statistic and its limits come from one recursion (time_weighted.cpp).
+  if (is_time_weighted(ctx.spec.chart)) return compute_time_weighted(ctx, ph);
   auto& p = ctx.points;
   const Chart chart = ctx.spec.chart;
   for (std::size_t i = ph.begin; i < ph.end; ++i) {
@@ -141,6 +147,7 @@ void compute_values(Context& ctx, const Phase& ph) {
 }
 
 void compute_limits(Context& ctx, const Phase& ph) {
+  if (is_time_weighted(ctx.spec.chart)) return;  // set with the statistic by compute_values
   switch (ctx.spec.chart) {
     case Chart::run: limits_run(ctx, ph); return;
     case Chart::i: limits_i(ctx, ph); return;
@@ -153,6 +160,7 @@ void compute_limits(Context& ctx, const Phase& ph) {
 }
 
 void finish_limits(Context& ctx, const Phase& ph) {
+  if (is_time_weighted(ctx.spec.chart)) return finish_time_weighted(ctx, ph);
   auto& p = ctx.points;
   const double m = ctx.spec.multiply;
   bool all_non_negative = true;
