@@ -4,7 +4,7 @@
 //   cusum            tabular CUSUM of standardised subgroup means (qcc 2.7 `cusum`, §4; Page 1954;
 //                    Montgomery §9.1)
 //   bernoulli_cusum  upper and lower Bernoulli CUSUMs with reset (qicharts2 0.8.1 `bchart`, §2.5;
-//                    Neuburger et al. 2017, BMJ Qual Saf 26:843)
+//                    Neuburger et al. 2017, BMJ Qual Saf, doi:10.1136/bmjqs-2016-005526)
 //   ra_cusum         risk-adjusted CUSUM (Steiner, Cook, Farewell, Treasure 2000, Biostatistics
 //                    1:441)
 //   vlad             variable life-adjusted display, cumulative expected minus observed
@@ -142,7 +142,7 @@ void tabular_cusum(Context& ctx, const Phase& ph) {
     upper = std::max(0.0, upper + z - k);
     lower = std::max(0.0, lower - z - k);
     p.value[i] = upper;
-    p.value_lower[i] = -lower;
+    p.value_lower[i] = lower > 0 ? -lower : 0.0;  // never -0.0
   }
 }
 
