@@ -160,7 +160,8 @@ def spc(
     center, sd : float, optional
         ``ewma`` and ``cusum``: the in-control mean and process sigma. Default: the mean of
         the baseline rows, and the I chart's sigma (mean moving range / d2, so 1.128 under
-        ``profile="qcc"``) for single values or the pooled SD / c4 for subgroups.
+        ``profile="qcc"``) for single values or the pooled SD / c4 for subgroups (under
+        ``profile="qcc"``, subgroups of 2 to 25 rows use qcc's mean of range / d2).
     k, h, head_start : float
         ``cusum``: reference value, decision interval and fast-initial-response start, all in
         standard errors of the subgroup mean (qcc's ``se.shift / 2``, ``decision.interval``,

@@ -110,6 +110,12 @@ TEST(Ewma, SubgroupsUseTheirSizeAndPooledSigma) {
   EXPECT_NEAR(r.points.value[0], 0.2 * 2 + 0.8 * 3, 1e-12);
   const double se1 = sigma / std::sqrt(3.0) * std::sqrt(0.2 / 1.8 * (1 - 0.64));
   EXPECT_NEAR(r.points.ucl[0], 3 + 3 * se1, 1e-12);
+
+  // qcc's default for subgroups of 2..25 rows (UWAVE-R): mean of R_i / d2(3) = (2 + 4) / 2 / 1.693.
+  spec.profile = Profile::qcc;
+  const auto q = run({1, 2, 3, 2, 4, 6}, spec, {1, 1, 1, 2, 2, 2});
+  const double se_qcc = 3 / 1.693 / std::sqrt(3.0) * std::sqrt(0.2 / 1.8 * (1 - 0.64));
+  EXPECT_NEAR(q.points.ucl[0], 3 + 3 * se_qcc, 1e-12);
 }
 
 TEST(Ewma, DefaultSigmaIsTheIChartsUnderEachProfile) {

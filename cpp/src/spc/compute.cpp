@@ -154,6 +154,7 @@ Result compute(const Observations& obs, const Spec& spec) {
   sub.y_mean.assign(n_points, nan);
   sub.y_sd.assign(n_points, nan);
   if (spec.agg == Aggregate::median) sub.y_median.assign(n_points, nan);
+  if (spec.chart == Chart::ewma || spec.chart == Chart::cusum) sub.y_range.assign(n_points, nan);
   if (!obs.risk.empty()) sub.risk.assign(n_points, nan);
   sub.target.assign(n_points, spec.target ? *spec.target : nan);
 
@@ -254,6 +255,10 @@ Result compute(const Observations& obs, const Spec& spec) {
           sub.y_sd[i] = std::sqrt(ss / static_cast<double>(count - 1));
         }
         if (!sub.y_median.empty()) sub.y_median[i] = median_of(buffer);
+        if (!sub.y_range.empty()) {
+          const auto [lo, hi] = std::minmax_element(buffer.begin(), buffer.end());
+          sub.y_range[i] = *hi - *lo;
+        }
         if (!obs.n.empty()) pts.n[i] = n_sum;
         if (!sub.risk.empty()) sub.risk[i] = risk_sum;
       }

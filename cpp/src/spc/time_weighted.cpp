@@ -56,17 +56,37 @@ double baseline_mean(const Context& ctx, const Phase& ph) {
   return count > 0 ? sum / count : nan;
 }
 
+/// d2(n) = E[range of n normal values] / sigma for n = 2..25, to three decimals as tabulated
+/// (Montgomery, Appendix VI) and as qcc 2.7 uses them (`exp.R.unscaled`).
+constexpr double d2_table[] = {1.128, 1.693, 2.059, 2.326, 2.534, 2.704, 2.847, 2.970,
+                               3.078, 3.173, 3.258, 3.336, 3.407, 3.472, 3.532, 3.588,
+                               3.640, 3.689, 3.735, 3.778, 3.819, 3.858, 3.895, 3.931};
+
 /// Process sigma of single values, from the baseline (unless `sd` is given).
 /// Individuals (every baseline point one row): mean moving range / d2, exactly the I chart's
 /// estimate under the same profile (qcc: d2 = 1.128, unscreened; qiscope: d2 = 2/sqrt(pi)).
 /// Subgroups: the pooled standard deviation over c4 of its degrees of freedom + 1, qcc's
-/// "RMSDF" (Montgomery §6.3.2); subgroups of one row add no degrees of freedom.
+/// "RMSDF" (Montgomery §6.3.2); subgroups of one row add no degrees of freedom. Under
+/// profile qcc, subgroups of 2 to 25 rows use qcc's default instead, "UWAVE-R": the mean of
+/// R_i / d2(n_i).
 double baseline_sigma(const Context& ctx, const Phase& ph) {
   if (ctx.spec.sd) return *ctx.spec.sd;
   const auto& p = ctx.points;
-  bool individuals = true;
+  bool individuals = true, in_d2_table = true;
   for (std::size_t i = ph.begin; i < ph.end; ++i)
-    if (in_baseline(ctx, i) && p.y_count[i] > 1) individuals = false;
+    if (in_baseline(ctx, i)) {
+      if (p.y_count[i] > 1) individuals = false;
+      if (p.y_count[i] < 2 || p.y_count[i] > 25) in_d2_table = false;
+    }
+  if (!individuals && in_d2_table && ctx.spec.profile == Profile::qcc) {
+    double sum = 0, count = 0;
+    for (std::size_t i = ph.begin; i < ph.end; ++i)
+      if (in_baseline(ctx, i)) {
+        sum += ctx.sub.y_range[i] / d2_table[p.y_count[i] - 2];
+        ++count;
+      }
+    return sum / count;
+  }
   if (individuals) {
     std::vector<double> values(ph.size(), nan);
     for (std::size_t i = ph.begin; i < ph.end; ++i)
