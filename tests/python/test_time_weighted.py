@@ -208,6 +208,13 @@ def test_options_out_of_range_are_named(kwargs: dict, column: str) -> None:
     assert err.value.column == column
 
 
+def test_risk_is_refused_by_charts_that_do_not_use_it() -> None:
+    with pytest.raises(qi.InputError) as err:
+        qi.spc(y=[1.0, 2.0, 3.0], risk=[0.1, 0.2, 0.3], chart="i")
+    assert err.value.column == "risk"
+    assert err.value.rule == "not_applicable"
+
+
 def test_text_x_is_refused_because_order_matters() -> None:
     with pytest.raises(qi.InputError) as err:
         qi.spc(y=[1.0, 2.0, 3.0], x=["b", "a", "c"], chart="ewma")

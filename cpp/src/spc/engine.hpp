@@ -78,7 +78,8 @@ inline bool is_time_weighted(Chart c) {
 inline bool is_case_level(Chart c) {
   return c == Chart::bernoulli_cusum || c == Chart::ra_cusum || c == Chart::vlad;
 }
-/// Checks the options and rows a time-weighted chart needs (nothing for other charts).
+/// Checks the options and rows a time-weighted chart needs, and that only the risk-adjusted
+/// charts are given a predicted risk.
 void validate_time_weighted(const Observations& obs, const Spec& spec);
 /// Writes value, value_lower, cl and the limits of a time-weighted chart for the phase.
 void compute_time_weighted(Context& ctx, const Phase& phase);

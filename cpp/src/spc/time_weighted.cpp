@@ -238,8 +238,10 @@ void reject_if(bool given, const char* option, const std::string& message) {
 
 void validate_time_weighted(const Observations& obs, const Spec& spec) {
   const Chart c = spec.chart;
-  if (!is_time_weighted(c)) return;
   const std::string name = chart_name(spec);
+  reject_if(!obs.risk.empty() && c != Chart::ra_cusum && c != Chart::vlad, "risk",
+            name + " takes no predicted risk (ra_cusum and vlad do)");
+  if (!is_time_weighted(c)) return;
   const bool case_level = is_case_level(c);
   const bool measurements = c == Chart::ewma || c == Chart::cusum;
 
@@ -263,8 +265,6 @@ void validate_time_weighted(const Observations& obs, const Spec& spec) {
             name + " takes one in-control probability as target=, not a column");
   reject_if(!measurements && (spec.center.has_value() || spec.sd.has_value()),
             spec.center ? "center" : "sd", name + " takes no center= or sd= (ewma and cusum do)");
-  reject_if(!obs.risk.empty() && c != Chart::ra_cusum && c != Chart::vlad, "risk",
-            name + " takes no predicted risk (ra_cusum and vlad do)");
 
   if (spec.center) require(std::isfinite(*spec.center), "center", "must be a finite number");
   if (spec.sd) require(positive_finite(*spec.sd), "sd", "must be a positive number");
