@@ -25,6 +25,7 @@ py::dict points_dict(spc::Points&& p) {
   d["n"] = to_numpy(std::move(p.n));
   d["y_count"] = to_numpy(std::move(p.y_count));
   d["value"] = to_numpy(std::move(p.value));
+  d["value_lower"] = to_numpy(std::move(p.value_lower));
   d["phase"] = to_numpy(std::move(p.phase));
   d["baseline"] = to_numpy(std::move(p.baseline));
   d["excluded"] = to_numpy(std::move(p.excluded));

@@ -12,7 +12,16 @@ events of n cases         ``"p"`` (proportion), ``"np"``; ``"pp"`` for large n (
 counts                    ``"c"`` (same opportunity), ``"u"`` per exposure; ``"up"``
 rare events               ``"g"`` (cases between events), ``"t"`` (time between)
 means of unequal groups   ``"ip"`` (Taylor's I' chart: y / n with group sizes n)
+small sustained shifts    ``"ewma"`` or ``"cusum"`` (measurements; rows sharing x form
+                          a subgroup)
+one 0/1 outcome per case  ``"bernoulli_cusum"`` (against one in-control rate),
+                          ``"ra_cusum"`` and ``"vlad"`` (against each case's ``risk``)
 ========================  ==========================================================
+
+The time-weighted charts (the last two rows) accumulate evidence over the points of a phase
+and signal only at their own limits: no runs analysis and no rule set. Two-sided CUSUMs
+report the upper statistic in ``value`` (tested against ``ucl``) and the lower one, drawn at
+or below zero, in ``value_lower`` (tested against ``lcl``).
 """
 
 from __future__ import annotations
@@ -105,7 +114,8 @@ def spc(
         are averaged (``agg``); for xbar and s they form the subgroup. Omitted: row order.
     chart : str
         ``"run" "i" "mr" "xbar" "s" "p" "np" "c" "u" "pp" "up" "g" "t" "ip"``; ``"xmr"`` is
-        ``"i"``. See the module docstring for which to choose.
+        ``"i"``; time-weighted ``"ewma" "cusum" "bernoulli_cusum" "ra_cusum" "vlad"``. See the
+        module docstring for which to choose.
     multiply : float
         Scale for the plotted values and limits (for example 1000 for a rate per 1,000).
     by : str or list, optional
@@ -142,6 +152,29 @@ def spc(
         ``"skip"`` for repeated values in a trend.
     x_categorical : bool, optional
         Treat x as units rather than time (default: text x is categorical).
+    risk : str or array-like, optional
+        ``ra_cusum`` and ``vlad``: each case's predicted probability of the event, in [0, 1].
+        Their ``y`` (and ``bernoulli_cusum``'s) is the case's outcome, 0 or 1; rows are never
+        combined, each is one case (ordered by x, then row order).
+    lam, nsigmas : float
+        ``ewma``: the weight of the newest subgroup mean (0 < lam <= 1) and the width of the
+        limits in standard errors of the EWMA, which widen to their asymptote over the first
+        points (exact variance, as qcc).
+    center, sd : float, optional
+        ``ewma`` and ``cusum``: the in-control mean and process sigma. Default: the mean of
+        the baseline rows, and the I chart's sigma (mean moving range / d2, so 1.128 under
+        ``profile="qcc"``) for single values or the pooled SD / c4 for subgroups (under
+        ``profile="qcc"``, subgroups of 2 to 25 rows use qcc's mean of range / d2).
+    k, h, head_start : float
+        ``cusum``: reference value, decision interval and fast-initial-response start, all in
+        standard errors of the subgroup mean (qcc's ``se.shift / 2``, ``decision.interval``,
+        ``head.start``). The sums are not reset after a signal (as qcc).
+    odds_ratio, limit : float
+        ``bernoulli_cusum`` and ``ra_cusum``: the change in the odds of the event to detect
+        (the upper CUSUM tests odds x odds_ratio, the lower odds / odds_ratio) and the control
+        limit; a sum reaching it signals and restarts from 0. ``bernoulli_cusum`` takes its
+        in-control probability as ``target=``, else the event rate of the baseline
+        (``freeze=``).
     n_threads : int, optional
         Threads for many series (default: all cores). Results do not depend on it.
 
@@ -163,6 +196,12 @@ def spc(
     Anhøj J, Olesen AV (2014) Run charts revisited. PLoS ONE 9(11): e113825.
     Provost LP, Murray SK (2011) The Health Care Data Guide. Jossey-Bass.
     Montgomery DC (2019) Introduction to Statistical Quality Control, 8th ed. Wiley.
+    Steiner SH, Cook RJ, Farewell VT, Treasure T (2000) Monitoring surgical performance using
+    risk-adjusted cumulative sum charts. Biostatistics 1(4): 441-452.
+    Neuburger J, et al. (2017) Comparison of control charts for monitoring clinical
+    performance using binary data. BMJ Qual Saf, doi:10.1136/bmjqs-2016-005526.
+    Lovegrove J, Valencia O, Treasure T, Sherlaw-Johnson C, Gallivan S (1997) Monitoring the
+    results of cardiac surgery by variable life-adjusted display. Lancet 350: 1128-1130.
     """
     frame = as_frame(data)
     y_col = resolve(frame, y, "y")
@@ -303,7 +342,7 @@ class SPCResult:
     ----------
     points : pandas.DataFrame
         One row per point: the ``by`` columns, ``x``, ``y``, ``n``, ``value`` (plotted),
-        ``phase``, ``baseline``, ``excluded``, ``cl``, ``lcl``, ``ucl``, ``lcl_95``,
+        ``value_lower`` (the lower statistic of a two-sided CUSUM, else missing), ``phase``, ``baseline``, ``excluded``, ``cl``, ``lcl``, ``ucl``, ``lcl_95``,
         ``ucl_95``, ``sigma_signal``, ``runs_signal``, ``signal_member``,
         ``special_cause``, ``point_type``.
     summary : pandas.DataFrame
@@ -345,7 +384,7 @@ class SPCResult:
             points["x"] = xaxis.labels.take(p["x"]).to_numpy()
         else:
             points["x"] = pd.Series(series).groupby(series).cumcount().to_numpy() + 1
-        for col in ("y", "n", "value"):
+        for col in ("y", "n", "value", "value_lower"):
             points[col] = p[col]
         points["phase"] = p["phase"].astype(np.int64)
         points["baseline"] = p["baseline"].astype(bool)

@@ -92,6 +92,7 @@ void from_json(const json& j, Spec& s) {
 void to_json(json& j, const Points& p) {
   j = json{{"series", p.series}, {"x", p.x}, {"row", p.row}, {"y", doubles(p.y)},
            {"n", doubles(p.n)}, {"y_count", p.y_count}, {"value", doubles(p.value)},
+           {"value_lower", doubles(p.value_lower)},
            {"phase", p.phase}, {"baseline", p.baseline}, {"excluded", p.excluded},
            {"cl", doubles(p.cl)}, {"lcl", doubles(p.lcl)}, {"ucl", doubles(p.ucl)},
            {"lcl_95", doubles(p.lcl_95)}, {"ucl_95", doubles(p.ucl_95)},
@@ -109,6 +110,9 @@ void from_json(const json& j, Points& p) {
   doubles_from(j.at("n"), p.n);
   j.at("y_count").get_to(p.y_count);
   doubles_from(j.at("value"), p.value);
+  // Results written before the lower statistic existed have none.
+  if (j.contains("value_lower")) doubles_from(j.at("value_lower"), p.value_lower);
+  else p.value_lower.assign(p.value.size(), std::numeric_limits<double>::quiet_NaN());
   j.at("phase").get_to(p.phase);
   j.at("baseline").get_to(p.baseline);
   j.at("excluded").get_to(p.excluded);

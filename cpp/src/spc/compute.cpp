@@ -83,6 +83,7 @@ void validate(const Observations& obs, const Spec& spec) {
     if (!obs.risk.empty() && !(obs.risk[r] >= 0.0 && obs.risk[r] <= 1.0))
       throw input_error("risk", row, "probability", "must be a probability in [0, 1]");
   }
+  detail::validate_time_weighted(obs, spec);
 }
 
 double median_of(std::vector<double>& v) {
@@ -98,7 +99,7 @@ double median_of(std::vector<double>& v) {
 
 void Points::resize(std::size_t size) {
   for (auto* v : {&series, &x, &row, &y_count}) v->resize(size);
-  for (auto* v : {&y, &n, &value, &cl, &lcl, &ucl, &lcl_95, &ucl_95}) v->assign(size, nan);
+  for (auto* v : {&y, &n, &value, &value_lower, &cl, &lcl, &ucl, &lcl_95, &ucl_95}) v->assign(size, nan);
   phase.assign(size, 0);
   for (auto* v : {&baseline, &excluded, &sigma_signal, &runs_signal, &signal_member, &special_cause})
     v->assign(size, 0);
@@ -137,9 +138,12 @@ Result compute(const Observations& obs, const Spec& spec) {
   if (!sorted) std::stable_sort(order.begin(), order.end(), before);
   // xbar and s use the rows of a subgroup as they are; other charts combine them, but with
   // x omitted every row is its own point (positions are distinct).
+  // Case-level charts (one outcome per patient) never combine rows.
+  const bool row_per_point = detail::is_case_level(spec.chart);
   std::vector<std::size_t> point_start;  // index into order where each point starts
   for (std::size_t k = 0; k < rows; ++k) {
-    if (k == 0 || series_of(order[k]) != series_of(order[k - 1]) || x_of(order[k]) != x_of(order[k - 1]))
+    if (k == 0 || row_per_point || series_of(order[k]) != series_of(order[k - 1]) ||
+        x_of(order[k]) != x_of(order[k - 1]))
       point_start.push_back(k);
   }
   const std::size_t n_points = point_start.size();
@@ -156,7 +160,7 @@ Result compute(const Observations& obs, const Spec& spec) {
   sub.y_sd.assign(n_points, nan);
   if (spec.agg == Aggregate::median) sub.y_median.assign(n_points, nan);
   const bool subgroups = spec.chart == Chart::xbar || spec.chart == Chart::s;
-  if (subgroups) sub.y_range.assign(n_points, nan);
+  if (subgroups || spec.chart == Chart::ewma || spec.chart == Chart::cusum) sub.y_range.assign(n_points, nan);
   if (!obs.risk.empty()) sub.risk.assign(n_points, nan);
   sub.target.assign(n_points, spec.target ? *spec.target : nan);
 
@@ -261,6 +265,10 @@ Result compute(const Observations& obs, const Spec& spec) {
           sub.y_range[i] = *hi - *lo;
         }
         if (!sub.y_median.empty()) sub.y_median[i] = median_of(buffer);
+        if (!sub.y_range.empty()) {
+          const auto [lo, hi] = std::minmax_element(buffer.begin(), buffer.end());
+          sub.y_range[i] = *hi - *lo;
+        }
         if (!obs.n.empty()) pts.n[i] = n_sum;
         if (!sub.risk.empty()) sub.risk[i] = risk_sum;
       }

@@ -4,13 +4,15 @@
 //   compute_values   (limits.cpp)  the plotted statistic of every point,
 //   compute_limits   (limits.cpp)  centre line and limits from the phase's baseline,
 //   apply_rules      (rules.cpp)   runs analysis and the chosen rule set,
-// and finally, per series, assign_icons (icons.cpp).
+// and finally, per series, assign_icons (icons.cpp). The time-weighted charts (EWMA, CUSUMs,
+// VLAD) take their own branch of each step, in time_weighted.cpp.
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include <qiscope/spc/observations.hpp>
 #include <qiscope/spc/result.hpp>
 #include <qiscope/spc/spec.hpp>
 
@@ -22,7 +24,7 @@ struct Subgroups {
   std::vector<double> y_mean;    ///< mean of non-missing y
   std::vector<double> y_sd;      ///< sample SD (n - 1) of non-missing y; NaN for fewer than 2
   std::vector<double> y_median;  ///< median of non-missing y (only with Aggregate::median)
-  std::vector<double> y_range;   ///< max - min of non-missing y (only for xbar and s)
+  std::vector<double> y_range;   ///< max - min of non-missing y (xbar, s, EWMA and CUSUM only)
   std::vector<double> risk;      ///< summed predicted risk (risk-adjusted charts)
   std::vector<double> target;    ///< per-point target (NaN: none)
   bool has_n = false;            ///< a denominator column was given
@@ -59,6 +61,28 @@ void apply_rules(Context& ctx, const Phase& phase);
 /// point_type of every point, and the variation and assurance icons of the series whose
 /// phases are `phases` (in order).
 void assign_icons(Context& ctx, const std::vector<Phase>& phases);
+
+// Time-weighted charts (time_weighted.cpp): each statistic accumulates over the points of a
+// phase, so these charts compute statistic and limits together and have no runs analysis.
+
+/// EWMA, tabular CUSUM, Bernoulli CUSUM, risk-adjusted CUSUM and VLAD.
+inline bool is_time_weighted(Chart c) {
+  return c == Chart::ewma || c == Chart::cusum || c == Chart::bernoulli_cusum ||
+         c == Chart::ra_cusum || c == Chart::vlad;
+}
+/// Charts of one 0/1 outcome per case: rows are never combined, each row is one point.
+inline bool is_case_level(Chart c) {
+  return c == Chart::bernoulli_cusum || c == Chart::ra_cusum || c == Chart::vlad;
+}
+/// Checks the options and rows a time-weighted chart needs, and that only the risk-adjusted
+/// charts are given a predicted risk.
+void validate_time_weighted(const Observations& obs, const Spec& spec);
+/// Writes value, value_lower, cl and the limits of a time-weighted chart for the phase.
+void compute_time_weighted(Context& ctx, const Phase& phase);
+/// Applies `multiply` and the chart's own signal rule (sigma_signal).
+void finish_time_weighted(Context& ctx, const Phase& phase);
+/// Flags the signals as special causes and fills the phase summary (no runs analysis).
+void time_weighted_rules(Context& ctx, const Phase& phase);
 
 /// A point takes part in the calculations: not excluded and with a finite value.
 inline bool usable(const Points& p, std::size_t i) {

@@ -45,9 +45,11 @@ void assign_icons(Context& ctx, const std::vector<Phase>& phases) {
   ctx.phases.variation[last.index] = variation_of(p.point_type[i], side);
 
   // Assurance: can the process reliably meet the target? Compare it with the last limits.
+  // Not for time-weighted charts: their limits bound a smoothed or cumulative statistic,
+  // not the values a single period can take.
   const double target = ctx.sub.target[i];  // on the plotted scale, as the limits
-  if (direction == Direction::neutral || !std::isfinite(target) || !std::isfinite(p.lcl[i]) ||
-      !std::isfinite(p.ucl[i]))
+  if (direction == Direction::neutral || is_time_weighted(ctx.spec.chart) ||
+      !std::isfinite(target) || !std::isfinite(p.lcl[i]) || !std::isfinite(p.ucl[i]))
     return;
   const bool above = target > p.ucl[i], below = target < p.lcl[i];
   Assurance a = Assurance::hit_and_miss;

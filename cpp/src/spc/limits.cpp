@@ -188,6 +188,8 @@ Individuals individuals(const Context& ctx, const Phase& ph, const std::vector<d
 }
 
 void compute_values(Context& ctx, const Phase& ph) {
+  // A time-weighted statistic and its limits come from one recursion (time_weighted.cpp).
+  if (is_time_weighted(ctx.spec.chart)) return compute_time_weighted(ctx, ph);
   auto& p = ctx.points;
   const Chart chart = ctx.spec.chart;
   for (std::size_t i = ph.begin; i < ph.end; ++i) {
@@ -201,6 +203,7 @@ void compute_values(Context& ctx, const Phase& ph) {
 }
 
 void compute_limits(Context& ctx, const Phase& ph) {
+  if (is_time_weighted(ctx.spec.chart)) return;  // set with the statistic by compute_values
   switch (ctx.spec.chart) {
     case Chart::run: limits_run(ctx, ph); return;
     case Chart::i: limits_i(ctx, ph); return;
@@ -224,6 +227,7 @@ void compute_limits(Context& ctx, const Phase& ph) {
 }
 
 void finish_limits(Context& ctx, const Phase& ph) {
+  if (is_time_weighted(ctx.spec.chart)) return finish_time_weighted(ctx, ph);
   auto& p = ctx.points;
   const double m = ctx.spec.multiply;
   bool all_non_negative = true;

@@ -189,6 +189,11 @@ void summarise(Context& ctx, const Phase& ph, bool runs_signal) {
 }  // namespace
 
 void apply_rules(Context& ctx, const Phase& ph) {
+  if (is_time_weighted(ctx.spec.chart)) {
+    time_weighted_rules(ctx, ph);  // beyond-limit signals only, no runs analysis
+    summarise(ctx, ph, /*runs_signal=*/false);
+    return;
+  }
   const RuleSet rules = ctx.spec.rules;
   const bool runs_signal = anhoej(ctx, ph, rules == RuleSet::anhoej);
   switch (rules) {

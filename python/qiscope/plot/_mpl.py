@@ -32,6 +32,8 @@ _CHART_TITLES = {
     "run": "Run chart", "i": "I chart", "mr": "MR chart", "xbar": "Xbar chart", "s": "S chart",
     "p": "P chart", "np": "NP chart", "c": "C chart", "u": "U chart", "pp": "P' chart (Laney)",
     "up": "U' chart (Laney)", "g": "G chart", "t": "T chart", "ip": "I' chart",
+    "ewma": "EWMA chart", "cusum": "CUSUM chart", "bernoulli_cusum": "Bernoulli CUSUM",
+    "ra_cusum": "Risk-adjusted CUSUM", "vlad": "VLAD (expected - observed)",
 }
 
 
@@ -47,11 +49,20 @@ def _x_positions(x: pd.Series) -> tuple[np.ndarray, list[str] | None]:
 def _draw_series(ax: Any, pts: pd.DataFrame, spec: dict[str, Any], show_95: bool) -> None:
     xs, tick_labels = _x_positions(pts["x"].reset_index(drop=True))
     values = pts["value"].to_numpy()
+    # Two-sided CUSUMs: the lower statistic, drawn below zero against lcl.
+    lower = pts["value_lower"].to_numpy() if "value_lower" in pts else np.full(len(pts), np.nan)
+    two_sided = bool(np.isfinite(lower).any())
     for phase in np.unique(pts["phase"].to_numpy()):
         m = (pts["phase"] == phase).to_numpy()
         px = xs[m]
+        if spec.get("chart") == "ewma":  # the subgroup means being smoothed, as qcc shows them
+            ax.plot(px, pts["y"].to_numpy()[m] * spec.get("multiply", 1), linestyle="none", marker="+",
+                    markersize=4, color=COLOURS["line"], zorder=1)
         ax.plot(px, values[m], color=COLOURS["line"], marker="o", markersize=3.5, linewidth=1.2, zorder=2,
                 markerfacecolor=COLOURS["common_cause"], markeredgecolor=COLOURS["common_cause"])
+        if two_sided:
+            ax.plot(px, lower[m], color=COLOURS["line"], marker="o", markersize=3.5, linewidth=1.2, zorder=2,
+                    markerfacecolor=COLOURS["common_cause"], markeredgecolor=COLOURS["common_cause"])
         ax.plot(px, pts["cl"].to_numpy()[m], color=COLOURS["cl"], linewidth=1.1, zorder=1, label="_cl")
         for col, style in (("lcl", "-"), ("ucl", "-")):
             ax.plot(px, pts[col].to_numpy()[m], color=COLOURS["limit"], linestyle=style, linewidth=0.9,
@@ -64,10 +75,14 @@ def _draw_series(ax: Any, pts: pd.DataFrame, spec: dict[str, Any], show_95: bool
             ax.axvline(px[0], color=COLOURS["limit"], linestyle=":", linewidth=0.8)
     special = pts["special_cause"].to_numpy()
     kinds = pts["point_type"].astype(str).to_numpy()
+    # A signal of the lower statistic is marked on the lower line.
+    with np.errstate(invalid="ignore"):
+        lower_hit = np.isfinite(lower) & (lower <= pts["lcl"].to_numpy()) & ~(values >= pts["ucl"].to_numpy())
+    marked = np.where(lower_hit, lower, values)
     for kind in ("improvement", "concern", "neutral"):
         m = special & (kinds == kind)
         if m.any():
-            ax.scatter(xs[m], values[m], color=COLOURS[kind], s=28, zorder=3, label=kind)
+            ax.scatter(xs[m], marked[m], color=COLOURS[kind], s=28, zorder=3, label=kind)
     excluded = pts["excluded"].to_numpy()
     if excluded.any():
         ax.scatter(xs[excluded], values[excluded], facecolors="white", edgecolors=COLOURS["common_cause"],

@@ -35,6 +35,9 @@ struct Points {
   std::vector<double> n;              ///< summed denominator or subgroup size (NaN if none)
   std::vector<std::int64_t> y_count;  ///< non-missing raw values in the point
   std::vector<double> value;          ///< the plotted statistic, times multiply
+  /// The second statistic of a two-sided chart (the lower CUSUM, drawn at or below zero and
+  /// tested against lcl, while `value` is tested against ucl); NaN for one-statistic charts.
+  std::vector<double> value_lower;
   std::vector<std::int32_t> phase;    ///< 1-based phase within the series
   std::vector<std::uint8_t> baseline; ///< the point belongs to the baseline of its phase
   std::vector<std::uint8_t> excluded; ///< left out of every calculation
