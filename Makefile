@@ -40,8 +40,9 @@ $(VENV)/.created:
 	@touch $@
 
 # Rebuilt when a source changes; the build directory keeps the C++ build incremental.
-$(VENV)/.installed: build/.deps $(VENV)/.created $(SOURCES)
-	$(PY) -m pip install -q --no-build-isolation -C build-dir=build/py -C cmake.define.QISCOPE_WERROR=ON ".[test,notebooks]"
+# The dask extra too: the Dask path is tested (tests/python/test_dask.py, notebook 04).
+$(VENV)/.installed: build/.deps $(VENV)/.created $(SOURCES) Makefile
+	$(PY) -m pip install -q --no-build-isolation -C build-dir=build/py -C cmake.define.QISCOPE_WERROR=ON ".[test,notebooks,dask]"
 	@touch $@
 venv: $(VENV)/.installed
 
@@ -71,8 +72,16 @@ test-sanitize: build/.deps
 demo: venv
 	MPLBACKEND=Agg $(VENV)/bin/qiscope demo -o qiscope-demo-report.html
 
-bench: venv
+# Benchmarks (never part of `make test`): qiscope's own table, then the peers from PyPI, which
+# live in their own environment (build/peers) so that they never enter the test environment.
+PEERS := clinical-qikit pyqicharts pyshewhart
+build/peers/.created:
+	$(PYTHON) -m venv build/peers
+	build/peers/bin/python -m pip install -q $(PEERS)
+	@touch $@
+bench: venv build/peers/.created
 	$(PY) benchmarks/bench_spc.py
+	$(PY) benchmarks/bench_peers.py --peers-python build/peers/bin/python
 
 clean:
 	rm -rf build $(VENV)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -36,6 +35,7 @@ import pandas as pd
 
 from . import _core
 from ._frames import Column, XAxis, as_frame, factorize_x, group_codes, numeric, resolve
+from ._schema import points_frame, summary_frame
 from .errors import InputError
 
 __all__ = ["SPCResult", "spc"]
@@ -373,51 +373,8 @@ class SPCResult:
         by_names: list[str],
         names: dict[str, str],
     ) -> SPCResult:
-        p = out["points"]
-        s = out["phases"]
-        series = p["series"]
-        points = pd.DataFrame(index=pd.RangeIndex(len(series)))
-        if labels is not None:
-            for name in by_names:
-                points[name] = labels[name].take(series).reset_index(drop=True)
-        if xaxis.labels is not None:
-            points["x"] = xaxis.labels.take(p["x"]).to_numpy()
-        else:
-            points["x"] = pd.Series(series).groupby(series).cumcount().to_numpy() + 1
-        for col in ("y", "n", "value", "value_lower"):
-            points[col] = p[col]
-        points["phase"] = p["phase"].astype(np.int64)
-        points["baseline"] = p["baseline"].astype(bool)
-        points["excluded"] = p["excluded"].astype(bool)
-        for col in ("cl", "lcl", "ucl", "lcl_95", "ucl_95"):
-            points[col] = p[col]
-        for col in ("sigma_signal", "runs_signal", "signal_member", "special_cause"):
-            points[col] = p[col].astype(bool)
-        points["point_type"] = pd.Categorical.from_codes(
-            p["point_type"].astype(np.int8), categories=list(_core.spc.point_type_names)
-        )
-        points["rules"] = p["rules"]
-
-        first = s["first"]
-        last = first + s["length"] - 1
-        summary = pd.DataFrame(index=pd.RangeIndex(len(first)))
-        if labels is not None:
-            for name in by_names:
-                summary[name] = labels[name].take(s["series"]).reset_index(drop=True)
-        summary["phase"] = s["phase"].astype(np.int64)
-        summary["chart"] = spec["chart"]
-        summary["x_start"] = points["x"].to_numpy()[first] if len(first) else []
-        summary["x_end"] = points["x"].to_numpy()[last] if len(first) else []
-        summary["n_points"] = _nullable(s["n_useful"])
-        summary["n_obs"] = s["n_obs"]
-        for col in ("cl", "lcl", "ucl"):
-            summary[col] = s[col]
-        for col in ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min"):
-            summary[col] = _nullable(s[col])
-        summary["runs_signal"] = s["runs_signal"].astype(bool)
-        summary["sigma_signal"] = s["sigma_signal"]
-        summary["variation"] = _icon(s["variation"], _core.spc.variation_names)
-        summary["assurance"] = _icon(s["assurance"], _core.spc.assurance_names)
+        points = points_frame(out["points"], xaxis.labels, labels, by_names)
+        summary = summary_frame(out["phases"], points["x"].to_numpy(), spec["chart"], labels, by_names)
         result_spec = dict(spec)
         result_spec["x"] = names.get("x")
         result_spec["y"] = names.get("y")
@@ -479,17 +436,6 @@ class SPCResult:
         from .report import result_html
 
         return result_html(self)
-
-
-def _nullable(values: np.ndarray) -> pd.Series:
-    """int64 with -1 meaning 'not defined' as a pandas nullable Int64."""
-    return pd.Series(pd.array(np.where(values < 0, 0, values), dtype="Int64")).mask(values < 0)
-
-
-def _icon(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
-    cats = [n for n in names if n]
-    mapped = np.array(list(names), dtype=object)[codes.astype(np.int64)]
-    return pd.Categorical(np.where(mapped == "", None, mapped), categories=cats)
 
 
 def _load_document(text: str, fmt: str, what: str) -> dict[str, Any]:

@@ -1,0 +1,276 @@
+"""qiscope on Dask DataFrames: the same charts as ``qi.spc`` and ``qi.funnel``, beyond one machine.
+
+>>> import dask.dataframe as dd, qiscope.dask
+>>> ddf = dd.read_parquet("indicators/")                                   # doctest: +SKIP
+>>> res = qiscope.dask.spc(ddf, y="value", x="month", by="trust", chart="i")  # doctest: +SKIP
+>>> res.summary.head()          # lazy Dask DataFrames                     # doctest: +SKIP
+>>> res.compute()               # an ordinary qiscope.SPCResult            # doctest: +SKIP
+
+How it works
+------------
+SPC is order-dependent within a series, so every row of a series must sit in one partition:
+``spc`` shuffles the rows on the ``by`` columns (``DataFrame.shuffle(on=by)``), then computes
+each partition with the pandas path - one C++ call for all the series of the partition, with
+the GIL released - after putting the partition's rows back in their input order (a shuffle
+does not keep it, and rows sharing an x are summed in input order, so the results are
+bit-identical to ``qi.spc`` on the whole table). ``points`` and ``summary`` come from the
+same task per partition; their ``meta`` is built from the schema the pandas path uses
+(``qiscope._schema``).
+
+A funnel plot needs only each unit's totals, which add up across partitions: ``funnel`` sums
+y and n per unit in each partition, reduces those sums with a groupby-sum, and makes one C++
+call on the (small) table of unit totals.
+
+Requires ``pip install 'qiscope[dask]'``. Inside a Dask worker the core uses all cores by
+default; with several worker processes per machine pass ``n_threads=1`` to avoid
+oversubscription (results do not depend on it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _schema
+from .errors import InputError
+from .funnel import FunnelResult
+from .funnel import funnel as _pandas_funnel
+from .spc import SPCResult
+from .spc import spc as _pandas_spc
+
+__all__ = ["DaskSPCResult", "funnel", "score", "spc"]
+
+# A column added to carry each row's input position through the shuffle: the partition number
+# in the high bits, the position within the partition in the low 40 bits.
+_ROW_KEY = "__qiscope_row__"
+_ROW_BITS = 40
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+def _dask() -> Any:
+    try:
+        import dask
+        import dask.dataframe as dd
+    except ImportError as err:  # pragma: no cover - only without the extra
+        raise ImportError("qiscope.dask needs Dask: pip install 'qiscope[dask]'") from err
+    return dask, dd
+
+
+def _check_frame(data: Any) -> None:
+    _, dd = _dask()
+    if not isinstance(data, dd.DataFrame):
+        raise InputError(
+            f"qiscope.dask takes a Dask DataFrame, not {type(data).__name__} (use qi.spc for pandas)",
+            column="data",
+            rule="type",
+        )
+
+
+def _names(by: Any) -> list[str]:
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def _require_columns(data: Any, roles: dict[str, Any]) -> None:
+    """Every column argument must name a column: array-likes do not partition with the data."""
+    for role, value in roles.items():
+        for name in _names(value):
+            if not isinstance(name, str):
+                raise InputError(
+                    f"{role}= must name a column of the Dask DataFrame (array-likes are not "
+                    "partitioned with the data)",
+                    column=role,
+                    rule="column_name",
+                )
+            if name not in data.columns:
+                raise InputError(
+                    f"column {name!r} (given as {role}=) is not in the data; columns are {list(data.columns)}",
+                    column=name,
+                    rule="unknown_column",
+                )
+
+
+def _with_row_key(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+    number = 0 if partition_info is None else int(partition_info["number"])
+    if len(part) >= 1 << _ROW_BITS:  # pragma: no cover - a trillion rows in one partition
+        raise InputError("a partition has too many rows (2**40)", column="data", rule="partition_size")
+    keyed = part.copy(deep=False)
+    keyed[_ROW_KEY] = (np.int64(number) << _ROW_BITS) + np.arange(len(part), dtype=np.int64)
+    return keyed
+
+
+def _spc_partition(part: pd.DataFrame, options: dict[str, Any], meta: tuple[pd.DataFrame, pd.DataFrame]
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any] | None]:
+    """The pandas path on one partition (whole series only), rows back in input order."""
+    if len(part) == 0:
+        return meta[0], meta[1], None
+    ordered = part.sort_values(_ROW_KEY, kind="stable").drop(columns=_ROW_KEY).reset_index(drop=True)
+    res = _pandas_spc(ordered, **options)
+    return res.points, res.summary, res.spec
+
+
+def _spc_columns(options: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of qi.spc that name columns (part, exclude, target may also be values)."""
+    roles = {k: options.get(k) for k in ("y", "n", "x", "by", "risk")}
+    for role in ("part", "exclude", "target"):
+        if isinstance(options.get(role), str):
+            roles[role] = options[role]
+    return roles
+
+
+class DaskSPCResult:
+    """Lazy SPC results: ``points`` and ``summary`` are Dask DataFrames (one partition per
+    partition of the shuffled input, series whole); :meth:`compute` returns the
+    :class:`qiscope.SPCResult` that ``qi.spc`` gives for the same rows, in the same order."""
+
+    def __init__(self, results: list[Any], points: Any, summary: Any, by: list[str]) -> None:
+        self._results = results
+        self.points = points
+        self.summary = summary
+        self.by = by
+
+    def compute(self, **kwargs: Any) -> SPCResult:
+        """Compute every partition (``kwargs`` go to ``dask.compute``, e.g. ``scheduler=``)."""
+        dask, _ = _dask()
+        parts = dask.compute(*self._results, **kwargs)
+        spec = next((p[2] for p in parts if p[2] is not None), None)
+        if spec is None:
+            raise InputError("the data have no rows", column="data", rule="empty")
+        points = pd.concat([p[0] for p in parts], ignore_index=True)
+        summary = pd.concat([p[1] for p in parts], ignore_index=True)
+        if self.by:  # the pandas path orders series by their labels; keep each series' order
+            points = points.sort_values(self.by, kind="stable", ignore_index=True)
+            summary = summary.sort_values(self.by, kind="stable", ignore_index=True)
+        return SPCResult(points, summary, spec, list(self.by))
+
+    def __repr__(self) -> str:
+        return f"<DaskSPCResult partitions={len(self._results)} by={self.by}>"
+
+
+def spc(data: Any, **options: Any) -> DaskSPCResult:
+    """``qi.spc`` on a Dask DataFrame: the same arguments, lazy results.
+
+    Parameters
+    ----------
+    data : dask.dataframe.DataFrame
+        The rows. ``y``, ``n``, ``x``, ``by``, ``risk`` (and ``part``, ``exclude``, ``target``
+        when given as columns) must name its columns.
+    **options
+        As :func:`qiscope.spc`. ``x`` is required: after the shuffle, row order is only known
+        through x (rows sharing an x keep their input order).
+
+    Returns
+    -------
+    DaskSPCResult
+        ``.points`` and ``.summary`` (lazy Dask DataFrames), ``.compute()`` (an
+        :class:`qiscope.SPCResult`, equal to ``qi.spc`` on the whole table).
+
+    Notes
+    -----
+    Each partition is computed on its own, so options checked against "the longest series"
+    (``part`` and ``exclude`` positions) are checked within the partition.
+    """
+    dask, dd = _dask()
+    _check_frame(data)
+    if options.get("x") is None:
+        raise InputError(
+            "x is required with Dask: a shuffle does not keep row order, so the order of a series "
+            "must come from its x (dates or numbers)",
+            column="x",
+            rule="required",
+        )
+    if "data" in options:
+        raise InputError("give the Dask DataFrame as the first argument", column="data", rule="type")
+    roles = _spc_columns(options)
+    _require_columns(data, roles)
+    by = _names(options.get("by"))
+    columns = list(dict.fromkeys(name for value in roles.values() for name in _names(value)))
+    frame = data[columns].map_partitions(
+        _with_row_key, meta=data[columns]._meta.assign(**{_ROW_KEY: np.zeros(0, dtype=np.int64)})
+    )
+    frame = frame.shuffle(on=by) if by else frame.repartition(npartitions=1)
+    by_dtypes = {name: data.dtypes[name] for name in by}
+    meta = (_schema.points_meta(by_dtypes, data.dtypes[options["x"]]),
+            _schema.summary_meta(by_dtypes, data.dtypes[options["x"]]))
+    task = dask.delayed(_spc_partition, pure=True, nout=3)
+    results = [task(part, options, meta) for part in frame.to_delayed()]
+    points = dd.from_delayed([r[0] for r in results], meta=meta[0])
+    summary = dd.from_delayed([r[1] for r in results], meta=meta[1])
+    return DaskSPCResult(results, points, summary, by)
+
+
+def _unit_totals(part: pd.DataFrame, by: list[str], y: str, n: str, proportion: bool) -> pd.DataFrame:
+    """Per unit: the sums of y and n over the partition's rows, after the row checks the
+    pandas path makes (so that no bad row hides inside a sum)."""
+    for column in (y, n):
+        values = part[column]
+        if not pd.api.types.is_numeric_dtype(values.dtype):
+            raise InputError(f"column {column!r} is not numeric", column=column, rule="numeric")
+        v = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        for rule, bad, what in (("missing", np.isnan(v), "is missing"), ("finite", np.isinf(v), "is infinite"),
+                                ("non_negative", v < 0, "is negative")):
+            if bad.any():
+                unit = part[by].iloc[int(np.argmax(bad))].tolist()
+                raise InputError(f"column {column!r}: a row of unit {unit} {what}", column=column, rule=rule)
+    if proportion:
+        above = part[y].to_numpy(dtype=np.float64) > part[n].to_numpy(dtype=np.float64)
+        if above.any():
+            unit = part[by].iloc[int(np.argmax(above))].tolist()
+            raise InputError(f"a row of unit {unit} has y above n (a proportion needs y <= n)",
+                             column=y, rule="numerator_le_denominator")
+    return part.groupby(by, observed=True, sort=False)[[y, n]].sum().reset_index()
+
+
+def funnel(data: Any, *, y: str, n: str, by: Any = None, **options: Any) -> FunnelResult:
+    """``qi.funnel`` on a Dask DataFrame: unit totals are summed where the data live.
+
+    Parameters
+    ----------
+    data : dask.dataframe.DataFrame
+        The rows; ``y``, ``n`` and ``by`` name its columns.
+    y, n, by, **options
+        As :func:`qiscope.funnel`. With ``by``, each partition sums y and n per unit and the
+        partial sums are added up (they are additive); only the table of unit totals reaches
+        the C++ core. Without ``by`` every row is a unit and the rows are collected.
+
+    Returns
+    -------
+    FunnelResult
+        The same as ``qi.funnel`` on the whole table (sums of non-integer values may differ in
+        the last bit, as any change in summation order can).
+    """
+    _, dd = _dask()
+    _check_frame(data)
+    _require_columns(data, {"y": y, "n": n, "by": by})
+    names = _names(by)
+    if not names:
+        return _pandas_funnel(data[[y, n]].compute(), y=y, n=n, **options)
+    proportion = options.get("kind", "proportion") == "proportion"
+    part_meta = data[[*names, y, n]]._meta
+    meta = _unit_totals(part_meta, names, y, n, proportion)
+    partial = data[[*names, y, n]].map_partitions(_unit_totals, names, y, n, proportion, meta=meta)
+    totals = partial.groupby(names, observed=True).sum().compute().reset_index()
+    return _pandas_funnel(totals, y=y, n=n, by=names, **options)
+
+
+def score(data: Any, instrument: Any, *, unit: str, **options: Any) -> Any:
+    """Survey scoring on a Dask DataFrame (``qi.culture.score``): the hook for the culture module.
+
+    The plan, for the lead to complete when ``qiscope.culture`` is merged: scoring adds up
+    per-unit counts (respondents, valid answers, positive / neutral / negative per item and
+    composite), so each partition would compute those counts with the culture core and a
+    groupby-sum would reduce them before one call that turns totals into percentages, intervals
+    and suppression. That needs a counts-only entry point in the culture core, which does not
+    exist on this branch.
+    """
+    raise NotImplementedError(
+        "qiscope.dask.score needs the culture module's per-unit counts entry point, which is not "
+        "merged yet (see the docstring for the plan)"
+    )
+
