@@ -137,7 +137,8 @@ def series_views(res: SPCResult, series: Any = None, phase_labels: Any = None) -
         wanted = [s if isinstance(s, tuple) else (s,) for s in (series if isinstance(series, list) else [series])]
         missing = [w for w in wanted if w not in groups]
         if missing:
-            raise InputError(f"no series {missing[0]!r} in this result", column="series", rule="unknown_series")
+            label = missing[0][0] if len(missing[0]) == 1 else missing[0]
+            raise InputError(f"no series {label!r} in this result", column="series", rule="unknown_series")
         keys = wanted
     views = []
     for key in keys:

@@ -27,7 +27,8 @@ _MARKER_SIZE = 22  # points^2
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float], sharex: bool = False,
                pyplot: bool = True) -> tuple[Any, np.ndarray]:
-    """A figure and its 2-D array of Axes.
+    """A figure and its 2-D array of Axes, laid out by matplotlib's constrained layout (titles,
+    labels and legends outside the Axes get room without a separate tight-layout pass).
 
     With ``pyplot=False`` the figure is made without pyplot, so nothing is registered with the
     current backend: used for HTML output, where a figure must not also appear (or leak) in a
@@ -36,11 +37,12 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float], 
     if pyplot:
         import matplotlib.pyplot as plt
 
-        fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False, sharex=sharex)
+        fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False, sharex=sharex,
+                                 layout="constrained")
     else:
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=figsize)
+        fig = Figure(figsize=figsize, layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False, sharex=sharex)
     return fig, axes
 
@@ -106,6 +108,11 @@ def draw_series(ax: Any, view: SeriesView, *, show_95: bool = False, label_lines
         ax.plot(xs, target, color=COLOURS["target"], linestyle="--", linewidth=1.1, zorder=1,
                 drawstyle="steps-mid", gid="qiscope-target", label="Target")
 
+    if len(xs) and not np.isfinite(values).any():  # nothing to autoscale on: keep the x range
+        ax.text(0.5, 0.5, "no values", transform=ax.transAxes, ha="center", va="center", fontsize=8,
+                color=COLOURS["limit"], gid="qiscope-no-values")
+        if len(xs) > 1:
+            ax.set_xlim(xs[0], xs[-1])
     if tick_labels is not None:
         ax.set_xticks(xs, tick_labels, rotation=45, ha="right")
     elif np.issubdtype(xs.dtype, np.datetime64):
@@ -199,10 +206,9 @@ def plot_spc(res: SPCResult, ax: Any = None, *, show_95: bool = False, ncols: in
         a.set_visible(False)
     if title:
         fig.suptitle(title, fontsize=11, x=0.01, ha="left")
-    if ax is None:
-        fig.tight_layout(rect=(0, 0.06 if legend else 0, 1, 1))
     if legend:
         handles, labels = _legend_entries(flat_axes[: len(views)])
-        fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)) or 1, fontsize=7,
-                   frameon=False)
+        # "outside" places it below the grid when the figure is laid out (our own figures).
+        loc = "outside lower center" if ax is None else "lower center"
+        fig.legend(handles, labels, loc=loc, ncol=min(4, len(labels)) or 1, fontsize=7, frameon=False)
     return axes

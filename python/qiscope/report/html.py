@@ -53,7 +53,8 @@ CSS = """
 }
 """
 
-# Click (or Enter on) a header to sort; numbers sort as numbers, cells may carry data-sort keys.
+# Click (or Enter on) a header to sort; numbers sort as numbers, empty cells last; cells may carry
+# data-sort keys (icons sort by severity).
 SORT_SCRIPT = """
 (function () {
   document.querySelectorAll('table.sortable').forEach(function (table) {
@@ -70,8 +71,10 @@ SORT_SCRIPT = """
           return cell.hasAttribute('data-sort') ? cell.getAttribute('data-sort') : cell.textContent.trim();
         }
         rows.sort(function (a, b) {
-          var x = key(a), y = key(b), nx = parseFloat(x), ny = parseFloat(y);
-          var c = (x !== '' && y !== '' && !isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+          var x = key(a), y = key(b);
+          if (x === '' || y === '') { return (x === '') - (y === ''); }  // empty cells last, either way
+          var nx = parseFloat(x), ny = parseFloat(y);
+          var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
           return asc ? c : -c;
         });
         rows.forEach(function (r) { body.appendChild(r); });
@@ -177,7 +180,7 @@ def figure_svg(fig: Any, *, close: bool = True) -> str:
 
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "qiscope"}):
-        fig.savefig(buf, format="svg", bbox_inches="tight")
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     if close and getattr(fig.canvas, "manager", None) is not None:  # made with pyplot
         import matplotlib.pyplot as plt
 
