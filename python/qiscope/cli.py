@@ -49,7 +49,7 @@ def _report(args: argparse.Namespace) -> int:
     report = board_report(
         data, indicator=args.indicator, date=args.date, value=args.value, denominator=args.denominator,
         chart=args.chart, direction=args.direction, target=args.target, multiply=args.multiply,
-        rules=args.rules, profile=args.profile, title=args.title, intro=args.intro,
+        phase=args.phase, rules=args.rules, profile=args.profile, title=args.title, intro=args.intro,
     )
     out = report.write(args.output)
     print(f"wrote {out} ({len(report.table)} indicators)")
@@ -99,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--target", metavar="COL|VALUE", help="targets (default: column target, if any)")
     rep.add_argument("--multiply", metavar="COL|VALUE",
                      help="scale, e.g. 100 for %% (default: column multiply, else 1)")
+    rep.add_argument("--phase", metavar="COL",
+                     help="phase labels: limits restart where they change (default: column phase, if any)")
     rep.add_argument("--rules", help="rule set: anhoej (default), ihi, mdc, western_electric, nelson")
     rep.add_argument("--profile", help="reproduce a tool: qicharts2, ptd, mdc_excel, qcc")
     rep.add_argument("--title", default="Integrated performance report")

@@ -75,21 +75,21 @@ def demo_indicators(seed: int = SEED) -> pd.DataFrame:
 #   rate / level: a value per month (array) built from a start, a change and its month.
 _BOARD = [
     ("C. difficile infections per 10,000 bed days", "Safe", "u", "decrease", None, 10_000.0,
-     {"size": (9200, 300), "start": 4.5e-4, "change": -1.8e-4, "at": 24}),
+     {"size": (9200, 300), "start": 9.0e-4, "change": -4.5e-4, "at": 24}),
     ("Inpatient falls per 1,000 bed days", "Safe", "u", "decrease", 5.0, 1000.0,
      {"size": (9200, 300), "start": 5.0e-3}),
     ("Pressure ulcers (category 2+) per 1,000 bed days", "Safe", "u", "decrease", 0.8, 1000.0,
-     {"size": (9200, 300), "start": 0.7e-3, "change": 0.7e-3, "at": 29}),
+     {"size": (9200, 300), "start": 0.7e-3, "change": 1.0e-3, "at": 27}),
     ("Medication incidents reported per 1,000 bed days", "Safe", "u", "neutral", None, 1000.0,
      {"size": (9200, 300), "start": 6.0e-3, "change": 2.0e-3, "at": 20}),
     ("Sepsis: antibiotics within 1 hour (%)", "Effective", "p", "increase", 90.0, 100.0,
-     {"size": (160, 15), "start": 0.84, "change": 0.12, "at": 16}),
+     {"size": (160, 15), "start": 0.84, "change": 0.125, "at": 16, "rebase": "new sepsis pathway"}),
     ("Stroke: on a stroke unit within 4 hours (%)", "Effective", "p", "increase", 80.0, 100.0,
      {"size": (70, 8), "start": 0.79}),
     ("Emergency readmissions within 30 days (%)", "Effective", "p", "decrease", 12.0, 100.0,
      {"size": (4200, 200), "start": 0.091}),
     ("Friends and Family Test: inpatients positive (%)", "Caring", "p", "increase", 95.0, 100.0,
-     {"size": (900, 60), "start": 0.925}),
+     {"size": (900, 60), "start": 0.915}),
     ("Complaints received", "Caring", "count", "decrease", None, 1.0, {"start": 38.0}),
     ("A&E: seen within 4 hours (%)", "Responsive", "p", "increase", 78.0, 100.0,
      {"size": (8100, 400), "start": 0.70, "slope": 0.0022}),
@@ -112,11 +112,13 @@ def board_indicators(seed: int = SEED) -> pd.DataFrame:
 
     Columns: ``indicator``, ``domain``, ``month``, ``numerator``, ``denominator`` (missing for
     counts and measurements), ``chart`` (``"i"``: Making Data Count charts every indicator as
-    XmR), ``direction``, ``target`` (missing when there is none), ``multiply`` and ``unit``.
+    XmR), ``direction``, ``phase`` (labels where an indicator was rebased after a change,
+    missing elsewhere), ``target`` (missing when there is none), ``multiply`` and ``unit``.
 
     The stories: C. difficile falls after month 24 (improvement); pressure ulcers rise from month
-    29 (concern); medication incident *reporting* rises (neither better nor worse); sepsis
-    treatment improves until it reliably beats its 90% target; cancer 62-day performance drops
+    27 (concern); medication incident *reporting* rises (neither better nor worse); sepsis
+    treatment improves with a new pathway from month 16 and, rebased, reliably beats its 90%
+    target; cancer 62-day performance drops
     from month 30 (concern); 18-week waits cannot meet 92% (consistent fail); readmissions are
     reliably under 12% (consistent pass); A&E slowly improves towards 78%; length of stay has one
     unusual month; the rest vary by common causes only.
@@ -146,10 +148,13 @@ def board_indicators(seed: int = SEED) -> pd.DataFrame:
             at, jump = prm["spike"]
             numerator[at] += jump
             numerator = numerator.round(2)
+        phase = np.full(36, None, dtype=object)
+        if "rebase" in prm:  # the limits restart when the change is in place (MDC "rebase")
+            phase = np.where(m >= prm["at"], prm["rebase"], "before")
         unit = {100.0: "%", 1000.0: "per 1,000 bed days", 10_000.0: "per 10,000 bed days"}.get(multiply, "")
         frames.append(pd.DataFrame({
             "indicator": name, "domain": domain, "month": months, "numerator": numerator,
-            "denominator": denominator, "chart": "i", "direction": direction,
+            "denominator": denominator, "chart": "i", "direction": direction, "phase": phase,
             "target": np.nan if target is None else target, "multiply": multiply,
             "unit": unit if kind in ("p", "u") else ("days" if kind == "measure" else "count"),
         }))

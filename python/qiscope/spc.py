@@ -178,7 +178,7 @@ def spc(
     --------
     >>> import qiscope as qi
     >>> chart = qi.spc(y=[5, 3, 4, 6, 2, 5, 4, 3, 6, 5, 4], chart="i")
-    >>> round(chart.summary.cl.iloc[0], 4)
+    >>> print(round(chart.summary.cl.iloc[0], 4))
     4.2727
 
     Many indicators in one call, with dates read from text:
@@ -187,8 +187,10 @@ def spc(
     ...         "month": [f"2025-{m:02d}" for m in range(1, 13)] * 2,
     ...         "falls": [3, 5, 4, 6, 2, 5, 4, 3, 6, 5, 4, 3] * 2}
     >>> chart = qi.spc(data, y="falls", x="month", by="ward", chart="i", direction="decrease")
-    >>> chart.summary[["ward", "cl", "variation"]].to_string(index=False)
-    'ward       cl    variation\n   A 4.166667 common_cause\n   B 4.166667 common_cause'
+    >>> print(chart.summary[["ward", "cl", "variation"]].to_string(index=False))
+    ward       cl    variation
+       A 4.166667 common_cause
+       B 4.166667 common_cause
 
     References
     ----------
@@ -319,8 +321,9 @@ def _add_presentation_columns(result: SPCResult, out: dict[str, dict[str, np.nda
         result.points["target"] = float(spec["target"])
     if phase_labels is not None:
         first_rows = p["row"][out["phases"]["first"]]
+        names = pd.Series(phase_labels[first_rows], dtype=object)
         result.summary.insert(result.summary.columns.get_loc("phase") + 1, "phase_name",
-                              pd.Series(phase_labels[first_rows]).astype(str).to_numpy())
+                              names.where(names.notna(), "").astype(str).to_numpy())
 
 
 def _ties(value: str) -> bool:

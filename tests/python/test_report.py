@@ -56,7 +56,7 @@ def test_table_equals_each_indicator_computed_alone(data: pd.DataFrame, report) 
         first = rows.iloc[0]
         has_n = rows["denominator"].notna().any()
         alone = qi.spc(rows, y="numerator", n="denominator" if has_n else None, x="month", chart=first["chart"],
-                       direction=first["direction"], multiply=first["multiply"],
+                       direction=first["direction"], multiply=first["multiply"], part="phase",
                        target=None if pd.isna(first["target"]) else float(first["target"]))
         last = alone.points[alone.points["value"].notna()].iloc[-1]
         got = table.loc[name]
@@ -71,7 +71,8 @@ def test_table_equals_each_indicator_computed_alone(data: pd.DataFrame, report) 
 
 def test_demo_data_tells_varied_stories(report) -> None:
     variation = set(report.table["variation"])
-    assert {"common_cause", "improvement_high", "concern_low"} <= variation
+    assert {"common_cause", "improvement_high", "improvement_low", "concern_high", "concern_low",
+            "neutral_high"} <= variation
     assert {"pass", "fail", "hit_and_miss"} <= set(report.table["assurance"].dropna())
 
 
@@ -88,6 +89,16 @@ def test_demo_page_shows_every_indicator(demo_report: Path, data: pd.DataFrame) 
     assert "simulated" in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched at view time
     assert "@media print" in page
+
+
+def test_phase_column_rebases(report) -> None:
+    sepsis = report.result("Sepsis: antibiotics within 1 hour (%)").summary
+    sepsis = sepsis[sepsis["indicator"] == "Sepsis: antibiotics within 1 hour (%)"]
+    assert sepsis["phase_name"].tolist() == ["before", "new sepsis pathway"]
+    assert sepsis["x_start"].iloc[1] == pd.Timestamp("2024-08-01")  # month 16 of the series
+    row = report.table.set_index("indicator").loc["Sepsis: antibiotics within 1 hour (%)"]
+    assert row["cl"] == sepsis["cl"].iloc[1]  # the table reads the latest phase
+    assert row["assurance"] == "pass" and row["lcl"] > row["target"]
 
 
 def test_plot_and_result_of_one_indicator(report) -> None:

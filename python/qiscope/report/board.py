@@ -87,7 +87,7 @@ def _per_indicator(frame: pd.DataFrame, ind: str, options: dict[str, pd.Series])
 def board_report(data: Any, *, indicator: str = "indicator", date: str = "date", value: str = "value",
                  denominator: str | None = None, chart: str | None = None, direction: str | None = None,
                  target: str | float | None = None, multiply: str | float | None = None,
-                 rules: str | None = None, profile: str | None = None,
+                 phase: str | None = None, rules: str | None = None, profile: str | None = None,
                  title: str = "Integrated performance report", intro: str = "") -> BoardReport:
     """Compute every indicator of a long-format table and gather them into a board report.
 
@@ -105,6 +105,10 @@ def board_report(data: Any, *, indicator: str = "indicator", date: str = "date",
         Each is a column (one value per indicator, repeated on its rows) or one value for every
         indicator. Defaults: the column of that name if the data have one, else chart ``"i"``
         (XmR, as Making Data Count), no direction (``"neutral"``), multiply 1, no target.
+    phase : str, optional
+        Column of phase labels (for example ``"before"``, ``"after the new pathway"``): limits
+        and rules restart where an indicator's label changes, and the icons come from the
+        latest phase (Making Data Count's "rebase"). Default: the column ``phase`` if any.
     rules, profile : str, optional
         Passed to :func:`qiscope.spc` (for example ``rules="mdc"``, ``profile="ptd"``).
     title, intro : str
@@ -142,6 +146,9 @@ def board_report(data: Any, *, indicator: str = "indicator", date: str = "date",
     multiply_values = (numeric(Column(frame[multiply_col].reset_index(drop=True), multiply_col))
                        if multiply_col is not None else np.full(len(frame), _number(multiply_value, "multiply", 1.0)))
     target_col, target_value = _option(frame, target, "target")
+    if phase is not None:
+        _require(frame, phase, "phase")
+    phase_col = phase if phase is not None else ("phase" if "phase" in frame.columns else None)
     options = {
         # The core checks chart names and lists the valid ones.
         "chart": _text_option(frame, chart, "chart", "i"),
@@ -159,7 +166,7 @@ def board_report(data: Any, *, indicator: str = "indicator", date: str = "date",
         rows = frame[frame[ind].isin(members.index)]
         result = spc(rows, y=y, n=den if with_n else None, x=x, by=ind, chart=c, direction=d, multiply=m,
                      target=target_col if target_col is not None else _number(target_value, "target", None),
-                     rules=rules, profile=profile)
+                     part=phase_col, rules=rules, profile=profile)
         where.update(dict.fromkeys(members.index, len(results)))
         results.append(result)
     order = list(config.index)
