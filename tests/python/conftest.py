@@ -26,6 +26,16 @@ def reference_cases(call: str, tool: str | None = None) -> list[dict]:
     return [c for c in cases if c.get("call") == call and (tool is None or c["tool"] == tool)]
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the pyplot figures a test opened (more than 20 open ones make matplotlib warn, and
+    warnings are errors here)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not DATA.exists():

@@ -24,12 +24,6 @@ Y = [10, 11, 9, 10, 12, 8, 10, 11, 9, 10, 11, 9, 30, 10, 9, 11, 10, 12, 9, 10]
 MONTHS = pd.date_range("2024-01-01", periods=len(Y), freq="MS")
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def by_gid(ax, gid: str) -> list:
     return [a for a in ax.get_children() if a.get_gid() == gid]
 

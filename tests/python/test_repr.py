@@ -131,8 +131,9 @@ def test_page_is_self_contained() -> None:
 
 def test_figure_svg_is_deterministic_and_closes() -> None:
     res = qi.spc(y=[5, 3, 4, 6, 2, 5, 4, 3, 6, 5, 4], chart="i")
+    before = plt.get_fignums()
     one = qh.figure_svg(res.plot().figure)
     two = qh.figure_svg(res.plot().figure)
     assert one == two
-    assert plt.get_fignums() == []
+    assert plt.get_fignums() == before  # the pyplot figures were closed
     assert one.startswith('<div class="chart"><svg') and "I chart (XmR)" in one  # text stays text

@@ -57,13 +57,12 @@ def _segment_edges(xs: np.ndarray, start: int, stop: int) -> tuple[Any, Any]:
     return left, right
 
 
-def draw_series(ax: Any, view: SeriesView, *, show_95: bool = False, label_lines: bool = True,
-                connect: bool = True) -> None:
+def draw_series(ax: Any, view: SeriesView, *, show_95: bool = False, label_lines: bool = True) -> None:
     """Draw one series (all its phases) into `ax`."""
     pts = view.points
     xs, tick_labels = x_axis(pts["x"])
     values = pts["value"].to_numpy(dtype=float)
-    connect = connect and tick_labels is None  # categorical x (units): dots only, as qicharts2
+    connect = tick_labels is None  # categorical x (units): dots only, as qicharts2
 
     for k, ph in enumerate(view.phases):
         sl = slice(ph.start, ph.stop)

@@ -81,7 +81,7 @@ def _add_series(fig: Any, go: Any, view: SeriesView, row: int, col: int, show_95
 
     for k, ph in enumerate(view.phases):
         sl = slice(ph.start, ph.stop)
-        if tick_labels is None:  # categorical x (units): dots only
+        if tick_labels is None:  # a time series: connect the points (units stay dots only)
             fig.add_trace(go.Scatter(x=xs[sl], y=values[sl], mode="lines", showlegend=False,
                                      hoverinfo="skip", line={"color": COLOURS["line"], "width": 1.5}),
                           row=row, col=col)

@@ -67,6 +67,13 @@ def _require(frame: pd.DataFrame, column: str, role: str) -> str:
     return column
 
 
+def _optional_column(frame: pd.DataFrame, given: str | None, role: str) -> str | None:
+    """A column given by name (it must exist), else the column called `role` if there is one."""
+    if given is not None:
+        return _require(frame, given, role)
+    return role if role in frame.columns else None
+
+
 def _per_indicator(frame: pd.DataFrame, ind: str, options: dict[str, pd.Series]) -> pd.DataFrame:
     """One row per indicator with its options; an option that changes within an indicator is
     an error naming the indicator and the row."""
@@ -134,21 +141,40 @@ def board_report(data: Any, *, indicator: str = "indicator", date: str = "date",
     ind = _require(frame, indicator, "indicator")
     x = _require(frame, date, "date")
     y = _require(frame, value, "value")
-    if denominator is not None:
-        _require(frame, denominator, "denominator")
-    den = denominator if denominator is not None else ("denominator" if "denominator" in frame.columns else None)
+    den = _optional_column(frame, denominator, "denominator")
     if frame[ind].isna().any():
         row = int(np.flatnonzero(frame[ind].isna().to_numpy())[0])
         raise InputError(f"column {ind!r}, row {row}: the indicator name is missing", column=ind, row=row,
                          rule="missing")
 
-    multiply_col, multiply_value = _option(frame, multiply, "multiply")
-    multiply_values = (numeric(Column(frame[multiply_col].reset_index(drop=True), multiply_col))
-                       if multiply_col is not None else np.full(len(frame), _number(multiply_value, "multiply", 1.0)))
+    config = _configurations(frame, ind, den, chart=chart, direction=direction, multiply=multiply)
     target_col, target_value = _option(frame, target, "target")
-    if phase is not None:
-        _require(frame, phase, "phase")
-    phase_col = phase if phase is not None else ("phase" if "phase" in frame.columns else None)
+    target_arg = target_col if target_col is not None else _number(target_value, "target", None)
+    phase_col = _optional_column(frame, phase, "phase")
+
+    results: list[SPCResult] = []
+    where: dict[Any, int] = {}
+    for (c, d, m, with_n), members in config.groupby(["chart", "direction", "multiply", "has_n"], sort=False):
+        rows = frame[frame[ind].isin(members.index)]
+        result = spc(rows, y=y, n=den if with_n else None, x=x, by=ind, chart=c, direction=d, multiply=m,
+                     target=target_arg, part=phase_col, rules=rules, profile=profile)
+        where.update(dict.fromkeys(members.index, len(results)))
+        results.append(result)
+    order = list(config.index)
+    table = pd.concat([_latest(r, ind) for r in results], ignore_index=True)
+    table = table.set_index(ind).loc[order].reset_index()
+    return BoardReport(results=results, table=table, indicator=ind, title=title, intro=intro, _where=where)
+
+
+def _configurations(frame: pd.DataFrame, ind: str, den: str | None, *, chart: Any, direction: Any,
+                    multiply: Any) -> pd.DataFrame:
+    """One row per indicator, in the data's order: the options of a whole spc call (chart,
+    direction, multiply, and whether it has denominators)."""
+    multiply_col, multiply_value = _option(frame, multiply, "multiply")
+    if multiply_col is not None:
+        multiply_values = numeric(Column(frame[multiply_col].reset_index(drop=True), multiply_col))
+    else:
+        multiply_values = np.full(len(frame), _number(multiply_value, "multiply", 1.0))
     options = {
         # The core checks chart names and lists the valid ones.
         "chart": _text_option(frame, chart, "chart", "i"),
@@ -156,23 +182,11 @@ def board_report(data: Any, *, indicator: str = "indicator", date: str = "date",
         "multiply": pd.Series(np.where(np.isnan(multiply_values), 1.0, multiply_values), index=frame.index),
     }
     config = _per_indicator(frame, ind, options)
-    has_n = (frame[den].notna().groupby(frame[ind], sort=False).any() if den is not None
-             else pd.Series(False, index=config.index))
-    config["has_n"] = has_n.reindex(config.index).to_numpy(dtype=bool)
-
-    results: list[SPCResult] = []
-    where: dict[Any, int] = {}
-    for (c, d, m, with_n), members in config.groupby(["chart", "direction", "multiply", "has_n"], sort=False):
-        rows = frame[frame[ind].isin(members.index)]
-        result = spc(rows, y=y, n=den if with_n else None, x=x, by=ind, chart=c, direction=d, multiply=m,
-                     target=target_col if target_col is not None else _number(target_value, "target", None),
-                     part=phase_col, rules=rules, profile=profile)
-        where.update(dict.fromkeys(members.index, len(results)))
-        results.append(result)
-    order = list(config.index)
-    table = pd.concat([_latest(r, ind) for r in results], ignore_index=True)
-    table = table.set_index(ind).loc[order].reset_index()
-    return BoardReport(results=results, table=table, indicator=ind, title=title, intro=intro, _where=where)
+    if den is None:
+        config["has_n"] = False
+    else:  # an indicator without any denominator is charted from its values alone
+        config["has_n"] = frame[den].notna().groupby(frame[ind], sort=False).any().reindex(config.index).to_numpy()
+    return config
 
 
 def _number(value: Any, name: str, default: float | None) -> float | None:
