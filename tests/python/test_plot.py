@@ -299,3 +299,13 @@ def test_series_without_values_keeps_its_dates() -> None:
     assert len(by_gid(ax, "qiscope-no-values")) == 1
     left, right = ax.get_xlim()
     assert (left, right) == pytest.approx((mdates.date2num(MONTHS[0]), mdates.date2num(MONTHS[5])))
+
+
+def test_display_columns_survive_json() -> None:
+    data = pd.DataFrame({"y": Y, "month": MONTHS, "stage": ["before"] * 10 + ["after"] * 10,
+                         "goal": [11.0] * 20})
+    res = qi.spc(data, y="y", x="month", part="stage", target="goal", chart="i")
+    again = qi.SPCResult.from_json(res.to_json())
+    assert again.points.equals(res.points) and again.summary.equals(res.summary)
+    assert again.summary["phase_name"].tolist() == ["before", "after"]
+    assert [t.get_text() for t in by_gid(again.plot(), "qiscope-phase-label")] == ["before", "after"]

@@ -99,3 +99,14 @@ def test_summary_sorts_in_the_browser(tmp_path: Path) -> None:
     assert 'data-by-variation="bcad"' in run.stdout  # concern first, no icon last
     assert 'data-by-value="bacd"' in run.stdout  # numbers as numbers (9.5 < 10 < 100)
     assert 'data-by-value-desc="cabd"' in run.stdout  # empty cells stay last
+
+
+def test_demo_report_prints(demo_report: Path) -> None:
+    pdf = ARTIFACTS / "demo-report.pdf"
+    pdf.unlink(missing_ok=True)
+    run = chromium(demo_report, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert console_lines(run.stderr) == []
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert pages >= 16 // 3  # the summary, then the indicators a few to a page
