@@ -11,6 +11,7 @@ several per period        ``"xbar"`` and ``"s"`` (rows sharing one x form a subg
 events of n cases         ``"p"`` (proportion), ``"np"``; ``"pp"`` for large n (Laney)
 counts                    ``"c"`` (same opportunity), ``"u"`` per exposure; ``"up"``
 rare events               ``"g"`` (cases between events), ``"t"`` (time between)
+means of unequal groups   ``"ip"`` (Taylor's I' chart: y / n with group sizes n)
 ========================  ==========================================================
 """
 
@@ -104,6 +105,7 @@ def spc(
     (a rate; y may exceed n)
     events in equal opportunity               ``"c"``
     rare events                               ``"g"`` (cases between), ``"t"`` (time between)
+    means of groups of unequal size           ``"ip"`` (Taylor's I' chart: y / n)
     ========================================  ==================================================
 
     A proportion cannot exceed 1: if a numerator is above its denominator the data are a rate
@@ -117,7 +119,9 @@ def spc(
     y : str or array-like
         The measure; with ``n``, the numerator.
     n : str or array-like, optional
-        The denominator (p, u and their Laney versions; a ratio y/n for other charts).
+        The denominator: cases for p, np and pp, exposure for u and up, group sizes for ip
+        (default: the number of rows sharing x); for other charts y/n is charted. Not for
+        xbar and s, whose subgroup sizes are the numbers of rows sharing x.
     x : str or array-like, optional
         Time or order (dates, numbers, pandas Periods) or units (text: categorical, no runs
         analysis). Text in which every value is an ISO 8601 date (``"2024-04"``,
@@ -540,12 +544,7 @@ class SPCResult:
     @classmethod
     def from_json(cls, text: str) -> SPCResult:
         """Rebuild a result written by :meth:`to_json`."""
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError(f"not valid JSON: {err}", column="json", rule="json") from err
-        if not isinstance(doc, dict) or doc.get("format") != "qiscope.SPCResult":
-            raise InputError("not a qiscope SPC result", column="json", rule="format")
+        doc = _load_document(text, "qiscope.SPCResult", "SPC")
         return cls(_frame_from_json(doc["points"]), _frame_from_json(doc["summary"]), doc["spec"], list(doc["by"]))
 
     # -- display -------------------------------------------------------------------------------
@@ -573,6 +572,17 @@ def _icon(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
     cats = [n for n in names if n]
     mapped = np.array(list(names), dtype=object)[codes.astype(np.int64)]
     return pd.Categorical(np.where(mapped == "", None, mapped), categories=cats)
+
+
+def _load_document(text: str, fmt: str, what: str) -> dict[str, Any]:
+    """The JSON document a result's ``to_json`` wrote, checked for its format tag."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"not valid JSON: {err}", column="json", rule="json") from err
+    if not isinstance(doc, dict) or doc.get("format") != fmt:
+        raise InputError(f"not a qiscope {what} result", column="json", rule="format")
+    return doc
 
 
 def _json_value(v: Any) -> Any:

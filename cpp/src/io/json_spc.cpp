@@ -1,72 +1,19 @@
 // JSON conversions of the SPC spec and result. Enums are written as their names; missing
 // numbers (NaN) as null, so that the text is valid JSON and reads back exactly.
 
-#include <cmath>
-#include <limits>
 #include <set>
 #include <string>
 
 #include <qiscope/error.hpp>
 #include <qiscope/io/json.hpp>
 
+#include "io/json_detail.hpp"
+
 namespace qiscope::spc {
 
 using nlohmann::json;
 
-namespace {
-
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-double number_from(const json& j) {
-  return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
-}
-
-json doubles(const std::vector<double>& v) {
-  json a = json::array();
-  for (double x : v) a.push_back(number(x));
-  return a;
-}
-void doubles_from(const json& j, std::vector<double>& v) {
-  v.clear();
-  for (const auto& x : j) v.push_back(number_from(x));
-}
-
-template <class E, class F>
-json names(const std::vector<E>& v, F to_name) {
-  json a = json::array();
-  for (E e : v) a.push_back(std::string(to_name(e)));
-  return a;
-}
-template <class E, std::size_t N>
-void names_from(const json& j, std::vector<E>& v, const detail::NameTable<E, N>& table, const char* field) {
-  v.clear();
-  for (const auto& x : j) v.push_back(detail::parse_name(table, x.get<std::string>(), field));
-}
-
-/// Reads key `key` of `j` into `out` if present, naming the key when its type is wrong.
-template <class T>
-void read(const json& j, const char* key, T& out) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return;
-  try {
-    out = it->get<T>();
-  } catch (const json::exception& e) {
-    throw input_error(key, -1, "type", std::string("has the wrong type: ") + e.what());
-  }
-}
-template <class T>
-void read(const json& j, const char* key, std::optional<T>& out) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return;
-  T value{};
-  read(j, key, value);
-  out = value;
-}
-std::string read_name(const json& j, const char* key, std::string fallback) {
-  read(j, key, fallback);
-  return fallback;
-}
-
-}  // namespace
+using namespace qiscope::io::detail;
 
 void to_json(json& j, const Spec& s) {
   j = json{{"chart", to_string(s.chart)},
@@ -102,14 +49,12 @@ void to_json(json& j, const Spec& s) {
 }
 
 void from_json(const json& j, Spec& s) {
-  if (!j.is_object()) throw input_error("spec", -1, "type", "must be a JSON object");
   static const std::set<std::string> known{
       "chart", "rules", "direction", "profile", "agg", "multiply", "target", "cl", "part",
       "part_x", "freeze", "exclude", "x_categorical", "y_neg", "screen_mr", "d2", "shift_n",
       "trend_n", "two_of_three", "trend_ties_break", "lambda", "k", "h", "nsigmas",
       "head_start", "center", "sd", "odds_ratio", "limit", "n_threads"};
-  for (const auto& [key, value] : j.items())
-    if (!known.count(key)) throw input_error(key, -1, "unknown_option", "is not an option of spc");
+  check_options(j, known, "spc");
   s = Spec{};
   s.chart = parse_chart(read_name(j, "chart", "run"));
   s.rules = parse_rule_set(read_name(j, "rules", "anhoej"));

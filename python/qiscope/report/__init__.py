@@ -11,9 +11,10 @@
 from __future__ import annotations
 
 from . import html
+from ._funnel import funnel_html
 from ._spc import icon_table, spc_html
 from .board import BoardReport, board_report
 from .icons import assurance_icon, icon_key, variation_icon
 
-__all__ = ["BoardReport", "assurance_icon", "board_report", "html", "icon_key", "icon_table", "spc_html",
-           "variation_icon"]
+__all__ = ["BoardReport", "assurance_icon", "board_report", "funnel_html", "html", "icon_key", "icon_table",
+           "spc_html", "variation_icon"]

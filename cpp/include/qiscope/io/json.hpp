@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <qiscope/spc/funnel.hpp>
 #include <qiscope/spc/result.hpp>
 #include <qiscope/spc/spec.hpp>
 
@@ -21,3 +22,12 @@ void to_json(nlohmann::json& j, const Result& result);
 void from_json(const nlohmann::json& j, Result& result);
 
 }  // namespace qiscope::spc
+
+namespace qiscope::funnel {
+
+void to_json(nlohmann::json& j, const Spec& spec);
+void from_json(const nlohmann::json& j, Spec& spec);
+void to_json(nlohmann::json& j, const Result& result);
+void from_json(const nlohmann::json& j, Result& result);
+
+}  // namespace qiscope::funnel
