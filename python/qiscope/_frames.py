@@ -18,16 +18,41 @@ from .errors import InputError
 __all__ = ["Column", "XAxis", "as_frame", "factorize_x", "group_codes", "numeric", "resolve"]
 
 
+def _to_pandas(obj: Any) -> Any:
+    """polars and pyarrow tables and columns as pandas (dates stay dates, categories stay
+    categories). polars converts through pyarrow, which its ``qiscope[polars]`` extra brings."""
+    try:
+        return obj.to_pandas()
+    except ImportError as err:
+        raise ImportError(
+            f"reading a {type(obj).__module__.split('.')[0]} object needs pyarrow: pip install 'qiscope[polars]'"
+        ) from err
+
+
+def _as_series(values: Any) -> pd.Series:
+    if isinstance(values, pd.Series):
+        return values
+    if isinstance(values, pd.Index):
+        return pd.Series(values)
+    if hasattr(values, "to_pandas"):  # polars Series, pyarrow Array / ChunkedArray
+        converted = _to_pandas(values)
+        return converted if isinstance(converted, pd.Series) else pd.Series(converted)
+    return pd.Series(np.asarray(values))
+
+
 def as_frame(data: Any) -> pd.DataFrame | None:
-    """A pandas DataFrame view of `data` (pandas, polars/pyarrow via ``to_pandas``, a mapping)."""
+    """A pandas DataFrame view of `data`: pandas, polars or pyarrow tables, or a mapping of
+    column names to array-likes (lists, numpy, pandas, polars or pyarrow columns)."""
     if data is None:
         return None
     if isinstance(data, pd.DataFrame):
         return data
-    if hasattr(data, "to_pandas"):  # polars, pyarrow.Table
-        return data.to_pandas()
+    if hasattr(data, "to_pandas"):  # polars DataFrame, pyarrow Table / RecordBatch
+        frame = _to_pandas(data)
+        if isinstance(frame, pd.DataFrame):
+            return frame
     if isinstance(data, Mapping):
-        return pd.DataFrame({k: np.asarray(v) if not isinstance(v, pd.Series) else v for k, v in data.items()})
+        return pd.DataFrame({k: _as_series(v).reset_index(drop=True) for k, v in data.items()})
     raise InputError(
         f"data must be a DataFrame or a mapping of columns, not {type(data).__name__}",
         column="data",
@@ -57,8 +82,7 @@ def resolve(frame: pd.DataFrame | None, spec: Any, role: str, length: int | None
                 rule="unknown_column",
             )
         return Column(frame[spec].reset_index(drop=True), spec)
-    values = spec if isinstance(spec, pd.Series) else pd.Series(np.asarray(spec) if not isinstance(spec, pd.Index) else spec)
-    values = values.reset_index(drop=True)
+    values = _as_series(spec).reset_index(drop=True)
     if length is not None and len(values) != length:
         raise InputError(
             f"{role} has {len(values)} values but the data has {length} rows", column=role, rule="length"
@@ -138,6 +162,8 @@ def factorize_x(col: Column | None, *, categorical: bool | None = None) -> XAxis
     if isinstance(s.dtype, pd.CategoricalDtype):
         is_cat = not s.dtype.ordered if categorical is None else categorical
         return XAxis(s.cat.codes.to_numpy(dtype=np.int64), pd.Index(s.cat.categories), col.name, is_cat)
+    if not categorical:
+        s = _as_dates(s, col.name)
     ordered_kind = (
         pd.api.types.is_numeric_dtype(s.dtype)
         or pd.api.types.is_datetime64_any_dtype(s.dtype)
@@ -147,6 +173,37 @@ def factorize_x(col: Column | None, *, categorical: bool | None = None) -> XAxis
     codes, uniques = pd.factorize(s, sort=True)
     is_cat = (not ordered_kind) if categorical is None else categorical
     return XAxis(codes.astype(np.int64, copy=False), pd.Index(uniques), col.name, is_cat)
+
+
+# ISO 8601 dates as text: a year and month at least, optionally a day, a time and a zone.
+_ISO_DATE = r"\d{4}-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?"
+
+
+def _as_dates(s: pd.Series, name: str) -> pd.Series:
+    """Dates that arrive as text or as Python objects, as datetime64; anything else unchanged.
+
+    Policy (documented in :func:`qiscope.spc`): text x is read as dates only when *every* value
+    is an ISO 8601 date (``2024-04``, ``2024-04-01``, ``2024-04-01T08:00``), as a CSV file gives
+    them; then x is time-ordered and comes back as datetime64. A value that looks like an ISO
+    date but is not a real one (``2024-02-30``) is an error naming the row, not a silent switch
+    to categories. Other text stays categorical (units such as wards).
+    """
+    kind = pd.api.types.infer_dtype(s, skipna=False)
+    if kind in ("date", "datetime"):  # datetime.date / datetime.datetime objects
+        return pd.Series(pd.to_datetime(s.to_numpy()), name=s.name)
+    if kind != "string" or not bool(s.str.fullmatch(_ISO_DATE).all()):
+        return s
+    parsed = pd.to_datetime(s, format="ISO8601", errors="coerce")
+    bad = _first_missing(parsed.isna().to_numpy())
+    if bad is not None:
+        raise InputError(
+            f"column {name!r}, row {bad}: {s.iloc[bad]!r} looks like an ISO date but is not a valid "
+            "date (x is read as dates because every value has the form YYYY-MM[-DD])",
+            column=name,
+            row=bad,
+            rule="date",
+        )
+    return parsed
 
 
 def group_codes(frame: pd.DataFrame | None, by: Any, length: int) -> tuple[np.ndarray | None, pd.DataFrame | None, list[str]]:

@@ -98,10 +98,33 @@ def spc(
 ) -> SPCResult:
     """Compute a control chart or run chart for one or many series.
 
+    Choosing a chart
+    ----------------
+    Start with a run chart (``"run"``): it needs no assumption about the distribution. Then
+    pick the control chart that matches how the data were made:
+
+    ========================================  ==================================================
+    your data (one value per period)          chart
+    ========================================  ==================================================
+    a measurement (minutes, days, a score)    ``"i"`` (XmR; ``"mr"`` for its moving ranges)
+    several measurements per period           ``"xbar"`` and ``"s"`` (rows sharing x = subgroup)
+    patients with / without something         ``"p"`` (y cases of n, y <= n); ``"np"``
+    (a proportion of n)                       ``"pp"`` (Laney) when n is large (thousands)
+    events counted over an exposure           ``"u"`` (y events per n bed days, ...); ``"up"``
+    (a rate; y may exceed n)
+    events in equal opportunity               ``"c"``
+    rare events                               ``"g"`` (cases between), ``"t"`` (time between)
+    means of groups of unequal size           ``"ip"`` (Taylor's I' chart: y / n)
+    ========================================  ==================================================
+
+    A proportion cannot exceed 1: if a numerator is above its denominator the data are a rate
+    and the error says to use a u chart. Making Data Count uses ``"i"`` for every indicator.
+
     Parameters
     ----------
     data : DataFrame or mapping, optional
-        The rows; ``y``, ``n``, ``x``, ``by`` name its columns, or are array-likes themselves.
+        The rows: a pandas, polars or pyarrow table, or a mapping of column names to arrays.
+        ``y``, ``n``, ``x``, ``by`` name its columns, or are array-likes themselves.
     y : str or array-like
         The measure; with ``n``, the numerator.
     n : str or array-like, optional
@@ -109,9 +132,12 @@ def spc(
         (default: the number of rows sharing x); for other charts y/n is charted. Not for
         xbar and s, whose subgroup sizes are the numbers of rows sharing x.
     x : str or array-like, optional
-        Time or order (dates, numbers) or units (text: categorical, no runs analysis). Rows
-        sharing one x are combined into one point: counts and denominators are summed, values
-        are averaged (``agg``); for xbar and s they form the subgroup. Omitted: row order.
+        Time or order (dates, numbers, pandas Periods) or units (text: categorical, no runs
+        analysis). Text in which every value is an ISO 8601 date (``"2024-04"``,
+        ``"2024-04-01"``), as read from a CSV file, is taken as dates; other text is
+        categorical. Rows sharing one x are combined into one point: counts and denominators
+        are summed, values are averaged (``agg``); for xbar and s they form the subgroup.
+        Omitted: row order. The result keeps the x values (dates as datetime64).
     chart : str
         ``"run" "i" "mr" "xbar" "s" "p" "np" "c" "u" "pp" "up" "g" "t" "ip"``; ``"xmr"`` is
         ``"i"``; time-weighted ``"ewma" "cusum" "bernoulli_cusum" "ra_cusum" "vlad"``. See the
@@ -119,7 +145,8 @@ def spc(
     multiply : float
         Scale for the plotted values and limits (for example 1000 for a rate per 1,000).
     by : str or list, optional
-        Column(s) that split the data into series, all computed in one call.
+        Column(s) that split the data into series, all computed in one call. The result keeps
+        their labels and dtypes (a categorical stays categorical, in its category order).
     part : list of int, list of x values, or str, optional
         Where new phases start: 0-based positions within each series, x values (the phase
         starts at that x), or a column of phase labels (a new phase where the label changes).
@@ -188,8 +215,19 @@ def spc(
     --------
     >>> import qiscope as qi
     >>> chart = qi.spc(y=[5, 3, 4, 6, 2, 5, 4, 3, 6, 5, 4], chart="i")
-    >>> round(chart.summary.cl.iloc[0], 4)
+    >>> print(round(chart.summary.cl.iloc[0], 4))
     4.2727
+
+    Many indicators in one call, with dates read from text:
+
+    >>> data = {"ward": ["A"] * 12 + ["B"] * 12,
+    ...         "month": [f"2025-{m:02d}" for m in range(1, 13)] * 2,
+    ...         "falls": [3, 5, 4, 6, 2, 5, 4, 3, 6, 5, 4, 3] * 2}
+    >>> chart = qi.spc(data, y="falls", x="month", by="ward", chart="i", direction="decrease")
+    >>> print(chart.summary[["ward", "cl", "variation"]].to_string(index=False))
+    ward       cl    variation
+       A 4.166667 common_cause
+       B 4.166667 common_cause
 
     References
     ----------
@@ -251,12 +289,13 @@ def spc(
         "n_threads": 0 if n_threads is None else int(n_threads),
     }
 
-    phase_label = None
+    phase_label = phase_label_values = None
     if part is not None:
         if isinstance(part, str) and frame is not None and part in frame.columns:
             labels_col = resolve(frame, part, "part", length)
             assert labels_col is not None
             phase_label = pd.factorize(labels_col.values, use_na_sentinel=False)[0].astype(np.int64)
+            phase_label_values = labels_col.values.to_numpy(dtype=object)
             names["part"] = part
         else:
             positions, x_keys = _part_starts(part, xaxis)
@@ -296,7 +335,38 @@ def spc(
         )
     except InputError as err:
         raise _renamed(err, names) from None
-    return SPCResult._from_core(out, spec, xaxis, labels, by_names, names)
+    result = SPCResult._from_core(out, spec, xaxis, labels, by_names, names)
+    _add_presentation_columns(result, out, spec, n_col.name if n_col is not None else None, target_values,
+                              series, xaxis, phase_label_values)
+    return result
+
+
+def _add_presentation_columns(result: SPCResult, out: dict[str, dict[str, np.ndarray]], spec: dict[str, Any],
+                              n_name: str | None, target_values: np.ndarray | None,
+                              series: np.ndarray | None, xaxis: XAxis, phase_labels: np.ndarray | None) -> None:
+    """Carry the caller's inputs to the output, for charts and reports: ``points.target`` (when
+    a target is given), ``summary.phase_name`` (with ``part`` as a column of labels) and the
+    name of ``n`` in ``spec``. No statistics: a point's target is the one the core uses (the
+    last one given among the point's rows)."""
+    if n_name is not None and spec["chart"] not in ("xbar", "s"):
+        result.spec["n"] = n_name  # for axis labels: the plotted value is y / n
+    p = out["points"]
+    if target_values is not None:
+        rows = len(target_values)
+        keys = pd.DataFrame({
+            "series": series if series is not None else np.zeros(rows, dtype=np.int64),
+            "x": xaxis.codes if xaxis.codes is not None else np.arange(rows, dtype=np.int64),
+            "target": target_values,
+        })
+        last = keys.groupby(["series", "x"], sort=False)["target"].last()  # skips missing targets
+        result.points["target"] = last.reindex(pd.MultiIndex.from_arrays([p["series"], p["x"]])).to_numpy()
+    elif spec.get("target") is not None:
+        result.points["target"] = float(spec["target"])
+    if phase_labels is not None:
+        first_rows = p["row"][out["phases"]["first"]]
+        names = pd.Series(phase_labels[first_rows], dtype=object)
+        result.summary.insert(result.summary.columns.get_loc("phase") + 1, "phase_name",
+                              names.where(names.notna(), "").astype(str).to_numpy())
 
 
 def _ties(value: str) -> bool:
@@ -397,13 +467,62 @@ class SPCResult:
             return [()]
         return list(self.summary[self.by].drop_duplicates().itertuples(index=False, name=None))
 
-    def plot(self, ax: Any = None, *, backend: str = "matplotlib", **kwargs: Any) -> Any:
-        """Draw the chart (a grid of small multiples with ``by``); returns the Axes."""
+    def plot(self, ax: Any = None, *, backend: str = "matplotlib", show_95: bool = False,
+             series: Any = None, ncols: int = 3, title: str | None = None,
+             phase_labels: Any = None, **kwargs: Any) -> Any:
+        """Draw the chart: one Axes, or a grid of small multiples (one per series) with ``by``.
+
+        Points are grey (common cause) or coloured by what a special cause means, in the Making
+        Data Count palette: blue improvement, orange concern, purple neither (no ``direction``).
+        Excluded points are hollow; phases are separate segments with labels; a frozen
+        baseline is shaded; a target is a red dashed line. The subtitle names the chart and
+        the signals found.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes (or array of Axes with ``by``), optional
+            Where to draw; a new figure by default.
+        backend : str
+            ``"matplotlib"`` (returns the Axes, or a 2-D array of Axes with ``by``) or
+            ``"plotly"`` (returns a ``plotly.graph_objects.Figure`` with hover details per
+            point; needs ``pip install 'qiscope[plotly]'``).
+        show_95 : bool
+            Also draw the 2-sigma limits (dashed).
+        series : key or list of keys, optional
+            Only these series (``by`` labels; tuples for several ``by`` columns).
+        ncols : int
+            Columns of the small-multiples grid.
+        title : str, optional
+            A title (above the subtitle of a single chart, or over the whole grid).
+        phase_labels : list of str, optional
+            Names of the phases, in order (default: the ``part`` labels, or "Phase 1", ...).
+        **kwargs
+            matplotlib only: ``legend=False``, ``figsize=(w, h)``.
+
+        Examples
+        --------
+        >>> import qiscope as qi
+        >>> chart = qi.spc(y=[5, 3, 4, 6, 2, 5, 4, 3, 6, 5, 4, 9], chart="i", part=[6])
+        >>> ax = chart.plot(show_95=True, phase_labels=["before", "after"])
+        >>> ax.get_title(loc="left").splitlines()[0]
+        'I chart (XmR) · no signals'
+        """
+        options = {"show_95": show_95, "series": series, "ncols": ncols, "title": title,
+                   "phase_labels": phase_labels}
+        if backend == "plotly":
+            from .plot import plot_spc_plotly
+
+            if ax is not None or kwargs:
+                unknown = "ax" if ax is not None else next(iter(kwargs))
+                raise InputError(f"{unknown}= is a matplotlib option; the plotly backend does not take it",
+                                 column=unknown, rule="backend_option")
+            return plot_spc_plotly(self, **options)
         if backend != "matplotlib":
-            raise InputError(f"unknown plot backend {backend!r}", column="backend", rule="unknown_name")
+            raise InputError(f"unknown plot backend {backend!r}; expected 'matplotlib' or 'plotly'",
+                             column="backend", rule="unknown_name")
         from .plot import plot_spc
 
-        return plot_spc(self, ax=ax, **kwargs)
+        return plot_spc(self, ax=ax, **options, **kwargs)
 
     # -- serialisation -----------------------------------------------------------------------
     def to_json(self) -> str:
@@ -433,9 +552,11 @@ class SPCResult:
         )
 
     def _repr_html_(self) -> str:
-        from .report import result_html
+        """Jupyter display: the summary with variation and assurance icons, then the chart (inline
+        SVG, at most 12 series). Prints nothing and leaves no open matplotlib figure."""
+        from .report import spc_html
 
-        return result_html(self)
+        return spc_html(self)
 
 
 def _load_document(text: str, fmt: str, what: str) -> dict[str, Any]:

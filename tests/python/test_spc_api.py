@@ -187,7 +187,7 @@ def test_plot_draws_limits_and_colours_signals() -> None:
     res = qi.spc(y=y, chart="i", direction="decrease")
     ax = res.plot()
     assert len(ax.lines) >= 4  # values, centre line, two limits
-    flagged = [c for c in ax.collections if c.get_label() == "concern"]
+    flagged = [c for c in ax.collections if c.get_gid() == "qiscope-points-concern"]
     assert flagged and len(flagged[0].get_offsets()) == 1
     plt.close(ax.figure)
     many = qi.spc({"g": np.repeat(["a", "b"], 11), "y": np.r_[y, y]}, y="y", by="g", chart="i")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..funnel import coverage_suffix
-from ._mpl import COLOURS
+from ._style import COLOURS
 
 if TYPE_CHECKING:
     from ..funnel import FunnelResult
