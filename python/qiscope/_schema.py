@@ -19,7 +19,10 @@ import pandas as pd
 
 from . import _core
 
-__all__ = ["POINT_COLUMNS", "SUMMARY_COLUMNS", "points_frame", "points_meta", "summary_frame", "summary_meta"]
+__all__ = ["OPTIONAL_POINT_COLUMNS", "OPTIONAL_SUMMARY_COLUMNS", "POINT_COLUMNS", "SUMMARY_COLUMNS", "TEXT", "points_frame", "points_meta", "summary_frame", "summary_meta"]
+
+#: The dtype pandas gives text by default (``str`` from pandas 3, ``object`` before).
+TEXT = pd.Series(["text"]).dtype
 
 _POINT_TYPES = pd.CategoricalDtype(list(_core.spc.point_type_names))
 _VARIATIONS = pd.CategoricalDtype([n for n in _core.spc.variation_names if n])
@@ -50,7 +53,7 @@ POINT_COLUMNS: dict[str, Any] = {
 #: ``summary`` after the ``by`` columns; ``x_start`` and ``x_end`` take the dtype of ``x``.
 SUMMARY_COLUMNS: dict[str, Any] = {
     "phase": np.dtype(np.int64),
-    "chart": np.dtype(object),
+    "chart": TEXT,
     "x_start": None,
     "x_end": None,
     "n_points": pd.Int64Dtype(),
@@ -67,6 +70,11 @@ SUMMARY_COLUMNS: dict[str, Any] = {
     "variation": _VARIATIONS,
     "assurance": _ASSURANCES,
 }
+
+#: Columns present only with some options: ``points.target`` when a target is given,
+#: ``summary.phase_name`` (after ``phase``) when ``part`` names a column of phase labels.
+OPTIONAL_POINT_COLUMNS: dict[str, Any] = {"target": np.dtype(np.float64)}
+OPTIONAL_SUMMARY_COLUMNS: dict[str, Any] = {"phase_name": TEXT}
 
 _NULLABLE = ("n_points", "longest_run", "longest_run_max", "n_crossings", "n_crossings_min")
 
@@ -123,7 +131,7 @@ def summary_frame(s: Mapping[str, np.ndarray], x: np.ndarray, chart: str, labels
     cols: dict[str, Any] = _by_columns(labels, by_names, s["series"])
     for name, dtype in SUMMARY_COLUMNS.items():
         if name == "chart":
-            cols[name] = np.full(len(first), chart, dtype=object)
+            cols[name] = pd.array(np.full(len(first), chart, dtype=object), dtype=dtype)
         elif name in ("x_start", "x_end"):
             cols[name] = x[first if name == "x_start" else last]
         elif name == "n_points":
@@ -153,12 +161,20 @@ def _empty(dtypes: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in dtypes.items()})
 
 
-def points_meta(by_dtypes: Mapping[str, Any], x_dtype: Any) -> pd.DataFrame:
-    """An empty ``points`` frame with the dtypes ``qi.spc`` gives for these input dtypes."""
-    return _empty({**by_dtypes, "x": _x_dtype(x_dtype), **POINT_COLUMNS})
+def points_meta(by_dtypes: Mapping[str, Any], x_dtype: Any, *, target: bool = False) -> pd.DataFrame:
+    """An empty ``points`` frame with the dtypes ``qi.spc`` gives for these input dtypes
+    (``target``: a target was given)."""
+    optional = OPTIONAL_POINT_COLUMNS if target else {}
+    return _empty({**by_dtypes, "x": _x_dtype(x_dtype), **POINT_COLUMNS, **optional})
 
 
-def summary_meta(by_dtypes: Mapping[str, Any], x_dtype: Any) -> pd.DataFrame:
-    """An empty ``summary`` frame with the dtypes ``qi.spc`` gives for these input dtypes."""
+def summary_meta(by_dtypes: Mapping[str, Any], x_dtype: Any, *, phase_names: bool = False) -> pd.DataFrame:
+    """An empty ``summary`` frame with the dtypes ``qi.spc`` gives for these input dtypes
+    (``phase_names``: ``part`` named a column of phase labels)."""
     x = _x_dtype(x_dtype)
-    return _empty({**by_dtypes, **{k: (x if v is None else v) for k, v in SUMMARY_COLUMNS.items()}})
+    dtypes: dict[str, Any] = dict(by_dtypes)
+    for name, dtype in SUMMARY_COLUMNS.items():
+        dtypes[name] = x if dtype is None else dtype
+        if name == "phase" and phase_names:
+            dtypes.update(OPTIONAL_SUMMARY_COLUMNS)
+    return _empty(dtypes)

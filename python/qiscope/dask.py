@@ -189,6 +189,15 @@ def spc(data: Any, **options: Any) -> DaskSPCResult:
         raise InputError("give the Dask DataFrame as the first argument", column="data", rule="type")
     roles = _spc_columns(options)
     _require_columns(data, roles)
+    x_dtype = data.dtypes[options["x"]]
+    if pd.api.types.is_string_dtype(x_dtype) and not isinstance(x_dtype, pd.CategoricalDtype):
+        raise InputError(
+            f"column {options['x']!r}: text x is not supported with Dask (whether it holds dates is "
+            "only known from all its values); convert it first, e.g. with dd.to_datetime, or make "
+            "it a categorical",
+            column=options["x"],
+            rule="text_x",
+        )
     by = _names(options.get("by"))
     columns = list(dict.fromkeys(name for value in roles.values() for name in _names(value)))
     frame = data[columns].map_partitions(
@@ -196,12 +205,15 @@ def spc(data: Any, **options: Any) -> DaskSPCResult:
     )
     frame = frame.shuffle(on=by) if by else frame.repartition(npartitions=1)
     by_dtypes = {name: data.dtypes[name] for name in by}
-    meta = (_schema.points_meta(by_dtypes, data.dtypes[options["x"]]),
-            _schema.summary_meta(by_dtypes, data.dtypes[options["x"]]))
+    phase_names = isinstance(options.get("part"), str)
+    meta = (_schema.points_meta(by_dtypes, x_dtype, target=options.get("target") is not None),
+            _schema.summary_meta(by_dtypes, x_dtype, phase_names=phase_names))
     task = dask.delayed(_spc_partition, pure=True, nout=3)
     results = [task(part, options, meta) for part in frame.to_delayed()]
-    points = dd.from_delayed([r[0] for r in results], meta=meta[0])
-    summary = dd.from_delayed([r[1] for r in results], meta=meta[1])
+    # The meta is exact: Dask must not convert its text columns to its own string dtype.
+    with dask.config.set({"dataframe.convert-string": False}):
+        points = dd.from_delayed([r[0] for r in results], meta=meta[0])
+        summary = dd.from_delayed([r[1] for r in results], meta=meta[1])
     return DaskSPCResult(results, points, summary, by)
 
 

@@ -1,0 +1,199 @@
+"""qiscope.dask against the pandas path: the same rows must give the same results, exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qiscope as qi
+
+dask = pytest.importorskip("dask")
+dd = pytest.importorskip("dask.dataframe")
+qdask = pytest.importorskip("qiscope.dask")
+
+
+def long_table(seed: int = 3, units: int = 12, months: int = 30) -> pd.DataFrame:
+    """Several rows per (unit, month) in shuffled order, so that both the series order and the
+    order of rows summed into one point must be restored after a shuffle."""
+    rng = np.random.default_rng(seed)
+    rows = units * months * 2
+    n = rng.integers(20, 300, rows).astype(float)
+    frame = pd.DataFrame({
+        "trust": np.repeat([f"T{u:02d}" for u in range(units)], months * 2),
+        "region": np.repeat(rng.integers(0, 3, units), months * 2),
+        "month": np.tile(np.repeat(pd.date_range("2021-01-01", periods=months, freq="MS"), 2), units),
+        "value": rng.normal(40, 6, rows) + rng.random(rows) / 3,
+        "events": rng.binomial(n.astype(int), 0.15).astype(float),
+        "cases": n,
+        "goal": 38.0 + rng.integers(0, 2, rows),
+        "period": np.where(np.tile(np.repeat(np.arange(months), 2), units) < 12, "before", "after"),
+    })
+    return frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
+def assert_same(dask_result: qi.SPCResult, pandas_result: qi.SPCResult) -> None:
+    pd.testing.assert_frame_equal(dask_result.points, pandas_result.points, check_exact=True)
+    pd.testing.assert_frame_equal(dask_result.summary, pandas_result.summary, check_exact=True)
+    assert dask_result.spec == pandas_result.spec
+    assert dask_result.by == pandas_result.by
+
+
+CASES = {
+    "i": dict(y="value", x="month", by="trust", chart="i"),
+    "u_two_by": dict(y="events", n="cases", x="month", by=["region", "trust"], chart="u", multiply=1000),
+    "p_parts_target": dict(y="events", n="cases", x="month", by="trust", chart="p", part="period",
+                           target="goal", direction="decrease"),
+    "xbar_subgroups": dict(y="value", x="month", by="trust", chart="xbar", rules="ihi", freeze=10),
+    "run_positions": dict(y="value", x="month", by="trust", chart="run", part=[8], exclude=[2, 3]),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_equals_pandas_path_synchronous(case: str) -> None:
+    pdf = long_table()
+    ddf = dd.from_pandas(pdf, npartitions=4)
+    with dask.config.set(scheduler="synchronous"):
+        got = qdask.spc(ddf, **CASES[case]).compute()
+    assert_same(got, qi.spc(ddf.compute(), **CASES[case]))
+
+
+def test_equals_pandas_path_threads_and_lazy_frames() -> None:
+    pdf = long_table(seed=5)
+    ddf = dd.from_pandas(pdf, npartitions=3)
+    options = dict(y="value", x="month", by="trust", chart="i", rules="ihi")
+    lazy = qdask.spc(ddf, **options)
+    expected = qi.spc(ddf.compute(), **options)  # the rows as Dask holds them (its string dtype)
+    with dask.config.set(scheduler="threads"):
+        assert_same(lazy.compute(), expected)
+        # The lazy frames hold the same rows (in partition order).
+        points = lazy.points.compute().sort_values(["trust", "x"], kind="stable", ignore_index=True)
+        summary = lazy.summary.compute().sort_values(["trust", "phase"], kind="stable", ignore_index=True)
+    pd.testing.assert_frame_equal(points, expected.points, check_exact=True)
+    pd.testing.assert_frame_equal(summary, expected.summary, check_exact=True)
+
+
+@pytest.mark.parametrize("case", ["i", "p_parts_target", "u_two_by"])
+def test_meta_matches_pandas_dtypes(case: str) -> None:
+    pdf = long_table()
+    ddf = dd.from_pandas(pdf, npartitions=2)
+    lazy = qdask.spc(ddf, **CASES[case])
+    expected = qi.spc(ddf.compute(), **CASES[case])
+    pd.testing.assert_series_equal(lazy.points.dtypes, expected.points.dtypes)
+    pd.testing.assert_series_equal(lazy.summary.dtypes, expected.summary.dtypes)
+
+
+def test_categorical_series_labels_keep_their_dtype() -> None:
+    pdf = long_table()
+    pdf["trust"] = pd.Categorical(pdf["trust"], categories=sorted(pdf["trust"].unique(), reverse=True))
+    options = dict(y="value", x="month", by="trust", chart="i")
+    ddf = dd.from_pandas(pdf, npartitions=3)
+    with dask.config.set(scheduler="synchronous"):
+        got = qdask.spc(ddf, **options).compute()
+    assert_same(got, qi.spc(ddf.compute(), **options))
+    assert got.points["trust"].iloc[0] == "T11"  # the category order, as the pandas path
+
+
+def test_one_series_without_by() -> None:
+    pdf = long_table(units=1, months=40)
+    options = dict(y="value", x="month", chart="i")
+    ddf = dd.from_pandas(pdf, npartitions=3)
+    with dask.config.set(scheduler="synchronous"):
+        got = qdask.spc(ddf, **options).compute()
+    assert_same(got, qi.spc(ddf.compute(), **options))
+
+
+def test_result_is_an_ordinary_spc_result() -> None:
+    pdf = long_table(units=3, months=20)
+    with dask.config.set(scheduler="synchronous"):
+        res = qdask.spc(dd.from_pandas(pdf, npartitions=2), y="value", x="month", by="trust", chart="i").compute()
+    assert isinstance(res, qi.SPCResult)
+    assert qi.SPCResult.from_json(res.to_json()).points.shape == res.points.shape
+    assert "T00" in res._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("kind", "overdispersion", "profile"),
+    [("proportion", None, None), ("proportion", "multiplicative", None), ("ratio", "additive", "funnelplotr")],
+)
+def test_funnel_combines_partition_totals(kind: str, overdispersion: str | None, profile: str | None) -> None:
+    pdf = long_table(units=20, months=6)
+    if kind == "ratio":  # observed deaths against integer expected counts
+        pdf["cases"] = np.round(pdf["cases"] * 0.15)
+    options = dict(y="events", n="cases", by="trust", kind=kind, overdispersion=overdispersion, profile=profile)
+    ddf = dd.from_pandas(pdf, npartitions=4)
+    with dask.config.set(scheduler="synchronous"):
+        got = qdask.funnel(ddf, **options)
+    expected = qi.funnel(ddf.compute(), **options)
+    pd.testing.assert_frame_equal(got.points, expected.points, check_exact=True)
+    pd.testing.assert_frame_equal(got.limits, expected.limits, check_exact=True)
+    assert got.phi == expected.phi
+    assert got.tau2 == expected.tau2
+
+
+def test_funnel_bad_row_is_not_summed_away() -> None:
+    pdf = long_table(units=4, months=3)
+    pdf.loc[5, "events"] = -3.0  # another row of the same unit could hide it in the total
+    with dask.config.set(scheduler="synchronous"), pytest.raises(qi.InputError) as err:
+        qdask.funnel(dd.from_pandas(pdf, npartitions=2), y="events", n="cases", by="trust")
+    assert err.value.column == "events"
+    assert err.value.rule == "non_negative"
+
+
+def test_errors_name_the_problem() -> None:
+    pdf = long_table(units=2, months=5)
+    ddf = dd.from_pandas(pdf, npartitions=2)
+    with pytest.raises(qi.InputError) as err:
+        qdask.spc(pdf, y="value", x="month")
+    assert err.value.rule == "type"
+    with pytest.raises(qi.InputError) as err:
+        qdask.spc(ddf, y="value", by="trust")
+    assert (err.value.column, err.value.rule) == ("x", "required")
+    with pytest.raises(qi.InputError) as err:
+        qdask.spc(ddf, y="value", x="month", by="ward")
+    assert (err.value.column, err.value.rule) == ("ward", "unknown_column")
+    with pytest.raises(qi.InputError) as err:
+        qdask.spc(ddf, y=pdf["value"].to_numpy(), x="month")
+    assert (err.value.column, err.value.rule) == ("y", "column_name")
+    with pytest.raises(qi.InputError) as err:
+        qdask.spc(ddf.assign(label=ddf["month"].astype(str)), y="value", x="label")
+    assert (err.value.column, err.value.rule) == ("label", "text_x")
+
+
+def test_errors_from_the_core_reach_the_caller() -> None:
+    pdf = long_table(units=2, months=5)
+    pdf.loc[3, "events"] = pdf.loc[3, "cases"] + 1
+    with dask.config.set(scheduler="synchronous"), pytest.raises(qi.InputError) as err:
+        qdask.spc(dd.from_pandas(pdf, npartitions=2), y="events", n="cases", x="month", by="trust",
+                  chart="p").compute()
+    assert err.value.rule == "numerator_le_denominator"
+
+
+def test_score_hook_names_what_is_missing() -> None:
+    with pytest.raises(NotImplementedError, match="culture"):
+        qdask.score(None, None, unit="unit")
+
+
+def test_local_cluster_two_worker_processes() -> None:
+    """Two worker processes on loopback; every wait is bounded."""
+    import os
+
+    distributed = pytest.importorskip("distributed")
+    pdf = long_table(units=6, months=24)
+    options = dict(y="events", n="cases", x="month", by="trust", chart="u", n_threads=1)
+    ddf = dd.from_pandas(pdf, npartitions=4)
+    expected = qi.spc(ddf.compute(), **options)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None, worker_dashboard_address=None) as cluster, \
+            distributed.Client(cluster, timeout="60s") as client:
+        workers = client.run(os.getpid)
+        assert len(workers) == 2 and os.getpid() not in workers.values()
+        res = qdask.spc(ddf, **options)
+        futures = client.compute(res._results)
+        distributed.wait(futures, timeout=120)
+        assert all(f.status == "finished" for f in futures)
+        got = res.compute()  # the client is the default scheduler; its results are reused
+        funnel = qdask.funnel(ddf, y="events", n="cases", by="trust")
+    assert_same(got, expected)
+    pd.testing.assert_frame_equal(funnel.points, qi.funnel(ddf.compute(), y="events", n="cases", by="trust").points,
+                                  check_exact=True)
