@@ -50,6 +50,19 @@ def cases() -> dict[str, dict]:
     out["i_text_x"] = dict(data=data[data.ward == "a"].assign(unit=[f"u{i:02d}" for i in range(40)]),
                            y="y", x="unit", chart="i")
     out["agg_median"] = dict(data=sub, y="y", x="t", by="ward", chart="i", agg="median")
+    # Many series, rows shuffled, two rows per (series, x): the sort and the sums of rows.
+    big = pd.DataFrame({
+        "s": np.repeat(np.arange(500), 60), "x": np.tile(np.repeat(np.arange(30), 2), 500),
+        "y": rng.normal(10, 2, 30_000), "n": rng.integers(5, 50, 30_000).astype(float),
+    })
+    big["e"] = rng.binomial(big["n"].astype(int), 0.3).astype(float)
+    big = big.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    for chart in ("i", "run", "xbar", "s", "ewma"):
+        out[f"many_{chart}"] = dict(data=big, y="y", x="x", by="s", chart=chart,
+                                    rules=None if chart == "ewma" else "ihi")
+    for chart in ("p", "u"):
+        out[f"many_{chart}"] = dict(data=big, y="e", n="n", x="x", by="s", chart=chart, y_neg=False,
+                                    target=0.3, direction="increase")
     out["bernoulli"] = dict(y=(rng.random(200) < 0.1).astype(float), chart="bernoulli_cusum", target=0.1)
     return out
 

@@ -124,50 +124,66 @@ Result compute(const Observations& obs, const Spec& spec) {
   const std::size_t rows = obs.y.size();
 
   // Order rows by (series, x, input row); rows sharing (series, x) form one point.
-  std::vector<std::size_t> order(rows);
-  std::iota(order.begin(), order.end(), std::size_t{0});
   auto series_of = [&](std::size_t r) { return obs.series.empty() ? std::int64_t{0} : obs.series[r]; };
   auto x_of = [&](std::size_t r) { return obs.x.empty() ? static_cast<std::int64_t>(r) : obs.x[r]; };
   auto before = [&](std::size_t a, std::size_t b) {
     const auto sa = series_of(a), sb = series_of(b);
     return sa != sb ? sa < sb : x_of(a) < x_of(b);
   };
-  // Most inputs arrive sorted; checking is one pass, sorting is n log n.
+  // Most inputs arrive sorted: checking is one pass, sorting is n log n, and a sorted input
+  // needs no stored permutation (8 bytes a row less at the peak).
   bool sorted = true;
   for (std::size_t r = 1; r < rows && sorted; ++r) sorted = !before(r, r - 1);
-  if (!sorted) std::stable_sort(order.begin(), order.end(), before);
+  std::vector<std::size_t> order;  // sorted position k holds input row order[k]; empty: row k
+  if (!sorted) {
+    order.resize(rows);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), before);
+  }
+  auto row_at = [&](std::size_t k) { return order.empty() ? k : order[k]; };
   // xbar and s use the rows of a subgroup as they are; other charts combine them, but with
   // x omitted every row is its own point (positions are distinct).
   // Case-level charts (one outcome per patient) never combine rows.
   const bool row_per_point = detail::is_case_level(spec.chart);
-  std::vector<std::size_t> point_start;  // index into order where each point starts
-  for (std::size_t k = 0; k < rows; ++k) {
-    if (k == 0 || row_per_point || series_of(order[k]) != series_of(order[k - 1]) ||
-        x_of(order[k]) != x_of(order[k - 1]))
-      point_start.push_back(k);
+  auto starts_point = [&](std::size_t k) {
+    return k == 0 || row_per_point || series_of(row_at(k)) != series_of(row_at(k - 1)) ||
+           x_of(row_at(k)) != x_of(row_at(k - 1));
+  };
+  std::size_t n_points = 0;
+  for (std::size_t k = 0; k < rows; ++k) n_points += starts_point(k);
+  // Sorted position where each point starts; not stored when every row is its own point.
+  std::vector<std::size_t> point_start;
+  if (n_points < rows) {
+    point_start.reserve(n_points + 1);
+    for (std::size_t k = 0; k < rows; ++k)
+      if (starts_point(k)) point_start.push_back(k);
+    point_start.push_back(rows);
   }
-  const std::size_t n_points = point_start.size();
-  point_start.push_back(rows);
+  auto point_begin = [&](std::size_t i) { return point_start.empty() ? i : point_start[i]; };
 
   Result result;
   result.spec = spec;
   Points& pts = result.points;
   pts.resize(n_points);
+  // Only the statistics of the rows that the chart reads are kept (memory at scale).
   detail::Subgroups sub;
   sub.has_n = !obs.n.empty();
   sub.y_sum.assign(n_points, nan);
   sub.y_mean.assign(n_points, nan);
-  sub.y_sd.assign(n_points, nan);
-  if (spec.agg == Aggregate::median) sub.y_median.assign(n_points, nan);
   const bool subgroups = spec.chart == Chart::xbar || spec.chart == Chart::s;
-  if (subgroups || spec.chart == Chart::ewma || spec.chart == Chart::cusum) sub.y_range.assign(n_points, nan);
+  const bool spread = subgroups || spec.chart == Chart::ewma || spec.chart == Chart::cusum;
+  if (spread) sub.y_sd.assign(n_points, nan);
+  if (spec.agg == Aggregate::median) sub.y_median.assign(n_points, nan);
+  if (spread) sub.y_range.assign(n_points, nan);
   if (!obs.risk.empty()) sub.risk.assign(n_points, nan);
-  sub.target.assign(n_points, spec.target ? *spec.target : nan);
+  sub.default_target = spec.target ? *spec.target : nan;
+  if (!obs.target.empty()) sub.target.assign(n_points, sub.default_target);
+  const bool keep_values = spread || !sub.y_median.empty();
 
   // Series boundaries (in points).
   std::vector<std::size_t> series_start;
   for (std::size_t i = 0; i < n_points; ++i) {
-    const std::size_t first_row = order[point_start[i]];
+    const std::size_t first_row = row_at(point_begin(i));
     pts.series[i] = series_of(first_row);
     pts.x[i] = x_of(first_row);
     pts.row[i] = static_cast<std::int64_t>(first_row);
@@ -207,7 +223,7 @@ Result compute(const Observations& obs, const Spec& spec) {
     }
     if (!obs.phase_label.empty())
       for (std::size_t i = b + 1; i < e; ++i)
-        if (obs.phase_label[order[point_start[i]]] != obs.phase_label[order[point_start[i - 1]]])
+        if (obs.phase_label[row_at(point_begin(i))] != obs.phase_label[row_at(point_begin(i - 1))])
           starts[i - b] = 1;
     std::size_t begin = b;
     for (std::size_t i = b + 1; i <= e; ++i) {
@@ -225,19 +241,20 @@ Result compute(const Observations& obs, const Spec& spec) {
   // qicharts2 ignores freeze when the series has phases; the other conventions freeze each phase.
   const bool freeze_applies = !(options.freeze_ignored_with_parts && (!spec.part.empty() || !spec.part_x.empty() || !obs.phase_label.empty()));
 
+  // First the rows of every point are combined (the only step that reads the row order), so
+  // that the order can be freed before the charts are computed.
   qiscope::detail::parallel_for(n_series, spec.n_threads, 64, [&](std::size_t s) {
-    const std::size_t b = series_start[s], e = series_start[s + 1];
-    std::vector<double> buffer;
-    for (std::size_t i = b; i < e; ++i) {
+    std::vector<double> buffer;  // the point's values, when a spread or median is needed
+    for (std::size_t i = series_start[s]; i < series_start[s + 1]; ++i) {
       // Combine the rows of the point. A row without y, or with y but no n when a
       // denominator is used, is missing (as qicharts2's complete.cases).
-      const std::size_t k0 = point_start[i], k1 = point_start[i + 1];
+      const std::size_t k0 = point_begin(i), k1 = point_begin(i + 1);
       double y_sum = 0, n_sum = 0, risk_sum = 0;
       std::int64_t count = 0;
       bool excluded = false;
       buffer.clear();
       for (std::size_t k = k0; k < k1; ++k) {
-        const std::size_t r = order[k];
+        const std::size_t r = row_at(k);
         if (!obs.exclude.empty() && obs.exclude[r]) excluded = true;
         if (!obs.target.empty() && std::isfinite(obs.target[r])) sub.target[i] = obs.target[r];
         const double y = obs.y[r];
@@ -246,7 +263,7 @@ Result compute(const Observations& obs, const Spec& spec) {
         y_sum += y;
         if (!obs.n.empty()) n_sum += obs.n[r];
         if (!obs.risk.empty()) risk_sum += obs.risk[r];
-        buffer.push_back(y);
+        if (keep_values) buffer.push_back(y);
         ++count;
       }
       pts.y_count[i] = count;
@@ -255,7 +272,7 @@ Result compute(const Observations& obs, const Spec& spec) {
         const double mean = y_sum / static_cast<double>(count);
         sub.y_sum[i] = y_sum;
         sub.y_mean[i] = mean;
-        if (count > 1) {
+        if (!sub.y_sd.empty() && count > 1) {
           double ss = 0;
           for (double v : buffer) ss += (v - mean) * (v - mean);
           sub.y_sd[i] = std::sqrt(ss / static_cast<double>(count - 1));
@@ -265,16 +282,18 @@ Result compute(const Observations& obs, const Spec& spec) {
           sub.y_range[i] = *hi - *lo;
         }
         if (!sub.y_median.empty()) sub.y_median[i] = median_of(buffer);
-        if (!sub.y_range.empty()) {
-          const auto [lo, hi] = std::minmax_element(buffer.begin(), buffer.end());
-          sub.y_range[i] = *hi - *lo;
-        }
         if (!obs.n.empty()) pts.n[i] = n_sum;
         if (!sub.risk.empty()) sub.risk[i] = risk_sum;
       }
       pts.y[i] = (spec.chart == Chart::xbar) ? sub.y_mean[i] : sub.y_sum[i];
       if (subgroups) pts.n[i] = static_cast<double>(count);
     }
+  });
+  std::vector<std::size_t>().swap(order);
+  std::vector<std::size_t>().swap(point_start);
+
+  qiscope::detail::parallel_for(n_series, spec.n_threads, 64, [&](std::size_t s) {
+    const std::size_t b = series_start[s], e = series_start[s + 1];
     for (auto pos : spec.exclude)
       if (b + static_cast<std::size_t>(pos) < e) pts.excluded[b + static_cast<std::size_t>(pos)] = 1;
 

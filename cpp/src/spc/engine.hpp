@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include <qiscope/spc/observations.hpp>
@@ -23,11 +24,16 @@ struct Subgroups {
   std::vector<double> y_sum;     ///< sum of non-missing y (NaN when none)
   std::vector<double> y_mean;    ///< mean of non-missing y
   std::vector<double> y_sd;      ///< sample SD (n - 1) of non-missing y; NaN for fewer than 2
+                                 ///< (xbar, s, EWMA and CUSUM only)
   std::vector<double> y_median;  ///< median of non-missing y (only with Aggregate::median)
   std::vector<double> y_range;   ///< max - min of non-missing y (xbar, s, EWMA and CUSUM only)
   std::vector<double> risk;      ///< summed predicted risk (risk-adjusted charts)
-  std::vector<double> target;    ///< per-point target (NaN: none)
+  std::vector<double> target;    ///< per-point target, with a target column (else empty)
+  double default_target = std::numeric_limits<double>::quiet_NaN();  ///< Spec::target or NaN
   bool has_n = false;            ///< a denominator column was given
+
+  /// The target of point i on the plotted scale (NaN: none).
+  double target_at(std::size_t i) const { return target.empty() ? default_target : target[i]; }
 };
 
 /// One phase of one series: the points [begin, end) of Points.

@@ -47,7 +47,7 @@ void assign_icons(Context& ctx, const std::vector<Phase>& phases) {
   // Assurance: can the process reliably meet the target? Compare it with the last limits.
   // Not for time-weighted charts: their limits bound a smoothed or cumulative statistic,
   // not the values a single period can take.
-  const double target = ctx.sub.target[i];  // on the plotted scale, as the limits
+  const double target = ctx.sub.target_at(i);  // on the plotted scale, as the limits
   if (direction == Direction::neutral || is_time_weighted(ctx.spec.chart) ||
       !std::isfinite(target) || !std::isfinite(p.lcl[i]) || !std::isfinite(p.ucl[i]))
     return;

@@ -230,21 +230,27 @@ void finish_limits(Context& ctx, const Phase& ph) {
   if (is_time_weighted(ctx.spec.chart)) return finish_time_weighted(ctx, ph);
   auto& p = ctx.points;
   const double m = ctx.spec.multiply;
-  bool all_non_negative = true;
-  for (std::size_t i = ph.begin; i < ph.end; ++i)
-    if (p.value[i] < 0) all_non_negative = false;
-  for (std::size_t i = ph.begin; i < ph.end; ++i) {
-    for (auto* col : {&p.value, &p.cl, &p.lcl, &p.ucl, &p.lcl_95, &p.ucl_95}) (*col)[i] *= m;
-    if (!ctx.spec.y_neg && all_non_negative) {
-      if (p.lcl[i] < 0) p.lcl[i] = 0;
-      if (p.lcl_95[i] < 0) p.lcl_95[i] = 0;
+  const std::size_t b = ph.begin, e = ph.end;
+  const bool truncate = !ctx.spec.y_neg &&
+                        std::none_of(p.value.begin() + static_cast<std::ptrdiff_t>(b),
+                                     p.value.begin() + static_cast<std::ptrdiff_t>(e),
+                                     [](double v) { return v < 0; });
+  // Column by column (each loop runs over contiguous memory). x * 1 is x for every double, so
+  // the scaling can be skipped without changing a bit.
+  if (m != 1.0)
+    for (auto* col : {&p.value, &p.cl, &p.lcl, &p.ucl, &p.lcl_95, &p.ucl_95})
+      for (std::size_t i = b; i < e; ++i) (*col)[i] *= m;
+  for (auto* col : {&p.lcl, &p.ucl, &p.lcl_95, &p.ucl_95}) {
+    const bool lower = col == &p.lcl || col == &p.lcl_95;
+    for (std::size_t i = b; i < e; ++i) {
+      double& v = (*col)[i];
+      if (truncate && lower && v < 0) v = 0;
+      // Limits that are not finite (a zero denominator, a subgroup of one) are missing.
+      if (!std::isfinite(v)) v = nan;
     }
-    // Limits that are not finite (a zero denominator, a subgroup of one) are missing.
-    for (auto* col : {&p.lcl, &p.ucl, &p.lcl_95, &p.ucl_95})
-      if (!std::isfinite((*col)[i])) (*col)[i] = nan;
-    // Strict comparisons; a missing value or limit never signals.
-    p.sigma_signal[i] = p.value[i] > p.ucl[i] || p.value[i] < p.lcl[i];
   }
+  // Strict comparisons; a missing value or limit never signals.
+  for (std::size_t i = b; i < e; ++i) p.sigma_signal[i] = p.value[i] > p.ucl[i] || p.value[i] < p.lcl[i];
 }
 
 }  // namespace qiscope::spc::detail
