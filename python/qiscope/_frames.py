@@ -223,6 +223,9 @@ def group_codes(frame: pd.DataFrame | None, by: Any, length: int) -> tuple[np.nd
                 row=missing,
                 rule="missing",
             )
+    if len(names) == 1:  # one column: a sorted factorize is the same grouping, without a groupby
+        codes, uniques = pd.factorize(table[names[0]], sort=True)
+        return codes.astype(np.int64, copy=False), pd.DataFrame({names[0]: uniques}), names
     grouped = table.groupby(names, sort=True, observed=True)
     codes = grouped.ngroup().to_numpy(dtype=np.int64)
     labels = grouped.size().index.to_frame(index=False)

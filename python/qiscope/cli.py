@@ -20,7 +20,9 @@ def _read_table(path: str) -> pd.DataFrame:
         raise InputError(f"{path}: no such file", column="input", rule="missing_file")
     if p.suffix.lower() in (".parquet", ".pq"):
         try:
-            return pd.read_parquet(p)
+            from ._arrow import read_parquet
+
+            return read_parquet(p)  # dates as datetime64, not millions of Python objects
         except ImportError as err:
             raise InputError(f"reading Parquet needs pyarrow: pip install pyarrow ({err})", column="input",
                              rule="dependency") from None

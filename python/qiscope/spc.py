@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._arrow import is_arrow_table, narrow
 from ._frames import Column, XAxis, as_frame, factorize_x, group_codes, numeric, resolve
 from ._schema import points_frame, summary_frame
 from .errors import InputError
@@ -241,6 +242,8 @@ def spc(
     Lovegrove J, Valencia O, Treasure T, Sherlaw-Johnson C, Gallivan S (1997) Monitoring the
     results of cardiac surgery by variable life-adjusted display. Lancet 350: 1128-1130.
     """
+    if is_arrow_table(data):  # only the named columns, numeric ones as views of Arrow memory
+        data = narrow(data, _column_names(y, n, x, by, part, exclude, target, risk))
     frame = as_frame(data)
     y_col = resolve(frame, y, "y")
     if y_col is None:
@@ -367,6 +370,17 @@ def _add_presentation_columns(result: SPCResult, out: dict[str, dict[str, np.nda
         names = pd.Series(phase_labels[first_rows], dtype=object)
         result.summary.insert(result.summary.columns.get_loc("phase") + 1, "phase_name",
                               names.where(names.notna(), "").astype(str).to_numpy())
+
+
+def _column_names(*args: Any) -> list[str]:
+    """The arguments that name columns (a name, or a list of names for ``by``)."""
+    names: list[str] = []
+    for arg in args:
+        if isinstance(arg, str):
+            names.append(arg)
+        elif isinstance(arg, (list, tuple)):
+            names.extend(a for a in arg if isinstance(a, str))
+    return names
 
 
 def _ties(value: str) -> bool:

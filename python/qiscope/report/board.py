@@ -155,7 +155,7 @@ def board_report(data: Any, *, indicator: str = "indicator", date: str = "date",
     results: list[SPCResult] = []
     where: dict[Any, int] = {}
     for (c, d, m, with_n), members in config.groupby(["chart", "direction", "multiply", "has_n"], sort=False):
-        rows = frame[frame[ind].isin(members.index)]
+        rows = frame if len(members) == len(config) else frame[frame[ind].isin(members.index)]
         result = spc(rows, y=y, n=den if with_n else None, x=x, by=ind, chart=c, direction=d, multiply=m,
                      target=target_arg, part=phase_col, rules=rules, profile=profile)
         where.update(dict.fromkeys(members.index, len(results)))
@@ -170,18 +170,33 @@ def _configurations(frame: pd.DataFrame, ind: str, den: str | None, *, chart: An
                     multiply: Any) -> pd.DataFrame:
     """One row per indicator, in the data's order: the options of a whole spc call (chart,
     direction, multiply, and whether it has denominators)."""
+    # Options given as columns are checked row by row and per indicator; an option given as
+    # one value is checked once and not spread over the rows (a national file has millions).
+    one_row = pd.DataFrame(index=pd.RangeIndex(1))
+    per_row: dict[str, pd.Series] = {}
+    constant: dict[str, Any] = {}
+    # The core checks chart names and lists the valid ones.
+    for name, given, default, allowed in (("chart", chart, "i", None),
+                                          ("direction", direction, "neutral", _DIRECTIONS)):
+        column, value = _option(frame, given, name)
+        if column is not None:
+            per_row[name] = _text_option(frame, column, name, default, allowed)
+        else:
+            constant[name] = _text_option(one_row, value, name, default, allowed).iloc[0]
     multiply_col, multiply_value = _option(frame, multiply, "multiply")
     if multiply_col is not None:
         multiply_values = numeric(Column(frame[multiply_col].reset_index(drop=True), multiply_col))
+        per_row["multiply"] = pd.Series(np.where(np.isnan(multiply_values), 1.0, multiply_values), index=frame.index)
     else:
-        multiply_values = np.full(len(frame), _number(multiply_value, "multiply", 1.0))
-    options = {
-        # The core checks chart names and lists the valid ones.
-        "chart": _text_option(frame, chart, "chart", "i"),
-        "direction": _text_option(frame, direction, "direction", "neutral", _DIRECTIONS),
-        "multiply": pd.Series(np.where(np.isnan(multiply_values), 1.0, multiply_values), index=frame.index),
-    }
-    config = _per_indicator(frame, ind, options)
+        constant["multiply"] = _number(multiply_value, "multiply", 1.0)
+    if per_row:
+        config = _per_indicator(frame, ind, per_row)
+    else:
+        # The indicators in order of appearance, as _per_indicator's groupby gives them.
+        config = pd.DataFrame(index=pd.Index(np.asarray(frame[ind].unique()), name=ind))
+    for name, value in constant.items():
+        config[name] = value
+    config = config[["chart", "direction", "multiply"]]
     if den is None:
         config["has_n"] = False
     else:  # an indicator without any denominator is charted from its values alone
