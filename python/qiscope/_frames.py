@@ -37,7 +37,7 @@ def _as_series(values: Any) -> pd.Series:
     if hasattr(values, "to_pandas"):  # polars Series, pyarrow Array / ChunkedArray
         converted = _to_pandas(values)
         return converted if isinstance(converted, pd.Series) else pd.Series(converted)
-    return pd.Series(np.asarray(values))
+    return pd.Series(np.asarray(values), copy=False)  # a view: pandas 3 would copy
 
 
 def as_frame(data: Any) -> pd.DataFrame | None:
@@ -52,7 +52,7 @@ def as_frame(data: Any) -> pd.DataFrame | None:
         if isinstance(frame, pd.DataFrame):
             return frame
     if isinstance(data, Mapping):
-        return pd.DataFrame({k: _as_series(v).reset_index(drop=True) for k, v in data.items()})
+        return pd.DataFrame({k: _as_series(v).reset_index(drop=True) for k, v in data.items()}, copy=False)
     raise InputError(
         f"data must be a DataFrame or a mapping of columns, not {type(data).__name__}",
         column="data",
