@@ -16,6 +16,15 @@ namespace qiscope::bindings {
 
 namespace {
 
+/// int32 phase numbers as the int64 column the result has, the int32 vector freed at once
+/// (so that no copy is made later, while every other column is alive).
+std::vector<std::int64_t> widened(std::vector<std::int32_t>&& v) {
+  std::vector<std::int64_t> out(v.begin(), v.end());
+  std::vector<std::int32_t>().swap(v);
+  return out;
+}
+
+/// The point columns Python uses (y_count and the engine's scratch are left to be freed here).
 py::dict points_dict(spc::Points&& p) {
   py::dict d;
   d["series"] = to_numpy(std::move(p.series));
@@ -23,10 +32,9 @@ py::dict points_dict(spc::Points&& p) {
   d["row"] = to_numpy(std::move(p.row));
   d["y"] = to_numpy(std::move(p.y));
   d["n"] = to_numpy(std::move(p.n));
-  d["y_count"] = to_numpy(std::move(p.y_count));
   d["value"] = to_numpy(std::move(p.value));
   d["value_lower"] = to_numpy(std::move(p.value_lower));
-  d["phase"] = to_numpy(std::move(p.phase));
+  d["phase"] = to_numpy(widened(std::move(p.phase)));
   d["baseline"] = to_numpy(std::move(p.baseline));
   d["excluded"] = to_numpy(std::move(p.excluded));
   d["cl"] = to_numpy(std::move(p.cl));
