@@ -29,9 +29,10 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._arrow import is_arrow_table, narrow
 from ._frames import as_frame, group_codes, numeric, resolve
 from .errors import InputError
-from .spc import _frame_from_json, _frame_to_json, _load_document, _renamed
+from .spc import _column_names, _frame_from_json, _frame_to_json, _load_document, _renamed
 
 __all__ = ["FunnelResult", "funnel"]
 
@@ -126,6 +127,8 @@ def funnel(
     Qual Saf Health Care 14:347-351. DerSimonian R, Laird N (1986) Meta-analysis in clinical
     trials. Control Clin Trials 7:177-188.
     """
+    if is_arrow_table(data):  # only the named columns, numeric ones as views of Arrow memory
+        data = narrow(data, _column_names(y, n, by))
     frame = as_frame(data)
     y_col = resolve(frame, y, "y")
     if y_col is None:

@@ -127,3 +127,13 @@ def test_parquet_dates_arrive_as_datetimes(tmp_path) -> None:
     res = qi.spc(frame, y="value", x="month", by="indicator", chart="run")
     assert res.points["x"].dtype.kind == "M"
     assert res.summary["indicator"].tolist() == ["falls", "sepsis"]
+
+
+def test_funnel_takes_an_arrow_table() -> None:
+    pa = pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"trust": list("abcdefgh"), "deaths": [3.0, 9, 4, 12, 7, 5, 2, 10],
+                          "cases": [100.0, 220, 130, 260, 190, 150, 90, 240], "other": ["x"] * 8})
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    got = qi.funnel(arrow, y="deaths", n="cases", by="trust")
+    expected = qi.funnel(arrow.to_pandas(), y="deaths", n="cases", by="trust")
+    pd.testing.assert_frame_equal(got.points, expected.points, check_exact=True)
