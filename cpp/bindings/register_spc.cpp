@@ -24,12 +24,11 @@ std::vector<std::int64_t> widened(std::vector<std::int32_t>&& v) {
   return out;
 }
 
-/// The point columns Python uses (y_count and the engine's scratch are left to be freed here).
+/// The point columns Python uses (y_count and row are left to be freed here).
 py::dict points_dict(spc::Points&& p) {
   py::dict d;
   d["series"] = to_numpy(std::move(p.series));
   d["x"] = to_numpy(std::move(p.x));
-  d["row"] = to_numpy(std::move(p.row));
   d["y"] = to_numpy(std::move(p.y));
   d["n"] = to_numpy(std::move(p.n));
   d["value"] = to_numpy(std::move(p.value));
@@ -102,9 +101,15 @@ py::dict compute(const std::string& spec_json, const py::object& y, const py::ob
     py::gil_scoped_release nogil;
     result = spc::compute(obs, spec);
   }
+  // The input row of each phase's first point (for phase labels); the per-point rows are not
+  // returned (8 bytes a point less while the result frame is built).
+  std::vector<std::int64_t> first_row(result.phases.size());
+  for (std::size_t j = 0; j < first_row.size(); ++j)
+    first_row[j] = result.points.row[static_cast<std::size_t>(result.phases.first[j])];
   py::dict out;
   out["points"] = points_dict(std::move(result.points));
   out["phases"] = phases_dict(std::move(result.phases));
+  out["phases"]["first_row"] = to_numpy(std::move(first_row));
   return out;
 }
 

@@ -366,7 +366,7 @@ def _add_presentation_columns(result: SPCResult, out: dict[str, dict[str, np.nda
     elif spec.get("target") is not None:
         result.points["target"] = float(spec["target"])
     if phase_labels is not None:
-        first_rows = p["row"][out["phases"]["first"]]
+        first_rows = out["phases"]["first_row"]
         names = pd.Series(phase_labels[first_rows], dtype=object)
         result.summary.insert(result.summary.columns.get_loc("phase") + 1, "phase_name",
                               names.where(names.notna(), "").astype(str).to_numpy())
