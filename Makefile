@@ -95,6 +95,8 @@ build/peers/.created:
 bench: venv build/peers/.created
 	$(PY) benchmarks/bench_spc.py
 	$(PY) benchmarks/bench_peers.py --peers-python build/peers/bin/python
+	$(PY) benchmarks/bench_report.py
+	$(PY) benchmarks/bench_spc.py --memory
 
 clean:
 	rm -rf build $(VENV)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <vector>
 
 #include <boost/math/distributions/binomial.hpp>
 
@@ -14,7 +16,34 @@ std::int64_t longest_run_max(std::int64_t n_useful) {
   return static_cast<std::int64_t>(std::nearbyint(std::log2(static_cast<double>(n_useful)))) + 3;
 }
 
+namespace {
+/// Memo of a critical value by number of useful points: a batch of many series asks for the
+/// same few n over and over. One table per thread, so no locking and no shared state.
+template <auto compute>
+auto memoised(std::int64_t n) {
+  using Value = decltype(compute(n));
+  constexpr std::int64_t size = 4096;
+  if (n < 0 || n >= size) return compute(n);
+  thread_local std::vector<std::optional<Value>> table(static_cast<std::size_t>(size));
+  auto& slot = table[static_cast<std::size_t>(n)];
+  if (!slot) slot = compute(n);
+  return *slot;
+}
+
+std::int64_t crossings_min_uncached(std::int64_t n_useful);
+std::pair<std::int64_t, std::int64_t> ihi_runs_range_uncached(std::int64_t n_useful);
+}  // namespace
+
 std::int64_t crossings_min(std::int64_t n_useful) {
+  return memoised<crossings_min_uncached>(n_useful);
+}
+
+std::pair<std::int64_t, std::int64_t> ihi_runs_range(std::int64_t n_useful) {
+  return memoised<ihi_runs_range_uncached>(n_useful);
+}
+
+namespace {
+std::int64_t crossings_min_uncached(std::int64_t n_useful) {
   if (n_useful < 1) return -1;
   // R's qbinom(0.05, n - 1, 0.5): the smallest k with P(X <= k) >= 0.05.
   // Start from the normal approximation and step to the exact answer: a few cdf evaluations
@@ -28,7 +57,6 @@ std::int64_t crossings_min(std::int64_t n_useful) {
   return k;
 }
 
-namespace {
 double log_choose(double n, double k) {
   return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1);
 }
@@ -47,9 +75,7 @@ double runs_probability(std::int64_t r, std::int64_t n1, std::int64_t n2) {
   if (k - 1 <= a && k <= b) p += std::exp(log_choose(a, k - 1) + log_choose(b, k) - total);
   return p;
 }
-}  // namespace
-
-std::pair<std::int64_t, std::int64_t> ihi_runs_range(std::int64_t n_useful) {
+std::pair<std::int64_t, std::int64_t> ihi_runs_range_uncached(std::int64_t n_useful) {
   if (n_useful < 10) return {-1, -1};
   const std::int64_t n1 = n_useful / 2, n2 = n_useful - n1;
   const std::int64_t max_runs = 2 * std::min(n1, n2) + (n1 == n2 ? 0 : 1);
@@ -67,5 +93,6 @@ std::pair<std::int64_t, std::int64_t> ihi_runs_range(std::int64_t n_useful) {
   }
   return {lower, upper};
 }
+}  // namespace
 
 }  // namespace qiscope::spc
