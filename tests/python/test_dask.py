@@ -197,3 +197,13 @@ def test_local_cluster_two_worker_processes() -> None:
     assert_same(got, expected)
     pd.testing.assert_frame_equal(funnel.points, qi.funnel(ddf.compute(), y="events", n="cases", by="trust").points,
                                   check_exact=True)
+
+
+def test_row_keys_restore_the_input_order_across_partitions() -> None:
+    from qiscope.dask import _ROW_KEY, _with_row_key
+
+    ddf = dd.from_pandas(pd.DataFrame({"a": np.arange(10)}), npartitions=3)
+    keyed = ddf.map_partitions(_with_row_key, meta=ddf._meta.assign(**{_ROW_KEY: np.zeros(0, dtype=np.int64)}))
+    keys = keyed.compute(scheduler="synchronous")[_ROW_KEY].to_numpy()
+    assert np.all(np.diff(keys) > 0)  # unique and increasing in input order
+    assert (keys >> 40).tolist() == [0] * 4 + [1] * 3 + [2] * 3  # the partition number on top
