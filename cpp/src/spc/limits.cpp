@@ -78,6 +78,7 @@ void clip_limits(Points& p, std::size_t i, double low, double high) {
 std::vector<double> baseline_moving_ranges(const Context& ctx, const Phase& ph,
                                            const std::vector<double>& v) {
   std::vector<double> ranges;
+  ranges.reserve(ph.size());
   bool have_prev = false;
   double prev = nan;
   for (std::size_t i = ph.begin; i < ph.end; ++i) {
@@ -96,6 +97,7 @@ std::vector<double> baseline_moving_ranges(const Context& ctx, const Phase& ph,
 double screened_mean(const std::vector<double>& values, double multiple) {
   const double limit = multiple * mean_of(values);
   std::vector<double> kept;
+  kept.reserve(values.size());
   for (double r : values)
     if (r < limit) kept.push_back(r);
   return mean_of(kept);
@@ -123,6 +125,7 @@ double individual_value(const Context& ctx, std::size_t i) {
 
 void limits_run(Context& ctx, const Phase& ph) {
   std::vector<double> base;
+  base.reserve(ph.size());
   for (std::size_t i = ph.begin; i < ph.end; ++i)
     if (in_baseline(ctx, i)) base.push_back(ctx.points.value[i]);
   double cl;
@@ -141,6 +144,7 @@ void limits_i(Context& ctx, const Phase& ph) {
 
 void limits_mr(Context& ctx, const Phase& ph) {
   std::vector<double> base;
+  base.reserve(ph.size());
   for (std::size_t i = ph.begin; i < ph.end; ++i)
     if (in_baseline(ctx, i)) base.push_back(ctx.points.value[i]);
   double cl;
@@ -180,6 +184,7 @@ double chart_value(Context& ctx, std::size_t i) {
 Individuals individuals(const Context& ctx, const Phase& ph, const std::vector<double>& values,
                         const double* fixed_centre) {
   std::vector<double> base;
+  base.reserve(ph.size());
   for (std::size_t i = ph.begin; i < ph.end; ++i)
     if (in_baseline_rows(ctx, i) && std::isfinite(values[i - ph.begin]))
       base.push_back(values[i - ph.begin]);

@@ -45,6 +45,7 @@ double laney_sigma_z(const Context& ctx, const Phase& ph, const std::vector<doub
     // its profile keeps that.
     const bool missing_spoils = ctx.spec.profile == Profile::qicharts2;
     std::vector<double> base;
+    base.reserve(ph.size());
     for (std::size_t i = ph.begin; i < ph.end; ++i) {
       if (!in_baseline_rows(ctx, i)) continue;
       const double zi = z[i - ph.begin];
@@ -100,6 +101,7 @@ void limits_c(Context& ctx, const Phase& ph) {
   double cbar;
   if (!fixed_cl(ctx, cbar)) {
     std::vector<double> base;
+    base.reserve(ph.size());
     for (std::size_t i = ph.begin; i < ph.end; ++i)
       if (in_baseline(ctx, i)) base.push_back(ctx.points.value[i]);
     cbar = mean_of(base);

@@ -22,6 +22,7 @@ int sign(double v) { return (v > 0) - (v < 0); }
 /// checked where it matters).
 std::vector<std::size_t> usable_points(const Context& ctx, const Phase& ph) {
   std::vector<std::size_t> idx;
+  idx.reserve(ph.size());  // one allocation per phase, not one per doubling
   for (std::size_t i = ph.begin; i < ph.end; ++i)
     if (usable(ctx.points, i) && std::isfinite(ctx.points.cl[i])) idx.push_back(i);
   return idx;
@@ -42,6 +43,8 @@ bool anhoej(Context& ctx, const Phase& ph, bool flag_members) {
   for (std::size_t i = ph.begin; i < ph.end; ++i) n_obs += !p.excluded[i];
   std::vector<std::size_t> useful;
   std::vector<int> signs;
+  useful.reserve(ph.size());
+  signs.reserve(ph.size());
   for (std::size_t i : usable_points(ctx, ph)) {
     const int sg = sign(p.value[i] - p.cl[i]);
     if (sg == 0) continue;
