@@ -6,8 +6,9 @@
 ///     qiscope::spc::Result r = qiscope::spc::compute(observations, spec);
 
 #include <qiscope/spc/observations.hpp>
-#include <qiscope/spc/runs.hpp>
 #include <qiscope/spc/result.hpp>
+#include <qiscope/spc/rules.hpp>
+#include <qiscope/spc/runs.hpp>
 #include <qiscope/spc/spec.hpp>
 #include <qiscope/spc/types.hpp>
 

@@ -116,6 +116,17 @@ void find_trends(const Segment& seg, std::span<const double> value, int length, 
   }
 }
 
+void label_trends_like_ptd(const Segment& seg, std::span<const double> value, Marks& trends) {
+  for (std::size_t k = 0; k < seg.size(); ++k) {
+    if (!trends.member[seg[k]]) continue;
+    const bool next_in_trend = k + 1 < seg.size() && trends.member[seg[k + 1]];
+    double step = 0;
+    if (next_in_trend) step = value[seg[k + 1]] - value[seg[k]];
+    else if (k > 0) step = value[seg[k]] - value[seg[k - 1]];
+    trends.side[seg[k]] = step > 0 ? 1 : -1;
+  }
+}
+
 void find_alternating(const Segment& seg, std::span<const double> value, int length, FlagPoints flag,
                       Marks& out) {
   std::size_t start = 0;  // index in seg of the alternating stretch's first point

@@ -52,6 +52,11 @@ void find_runs(const Segment& seg, std::span<const std::int8_t> sign, int length
 void find_trends(const Segment& seg, std::span<const double> value, int length, bool ties_break,
                  FlagPoints flag, Marks& out);
 
+/// Relabels the marked trend points as NHSRplotthedots 0.2.2 does (Options::ptd_trend_labels):
+/// by the step to the next point when that is marked too, else by the step from the previous
+/// point; a step that is not a rise counts as a fall.
+void label_trends_like_ptd(const Segment& seg, std::span<const double> value, Marks& trends);
+
 /// At least `length` points alternating up and down (Nelson 4); a repeated value breaks it.
 void find_alternating(const Segment& seg, std::span<const double> value, int length, FlagPoints flag,
                       Marks& out);

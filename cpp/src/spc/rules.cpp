@@ -156,6 +156,8 @@ SpecialCauses find_special_causes(const PhaseView& ph, RuleSet rules, const Opti
           if (z.beyond3[i] != 0) near_limit[i] = 0;
       Marks trend = marks(), two_of_three = marks(), shift = marks();
       trends(o.trend_n, trend);
+      if (o.ptd_trend_labels)
+        each_segment([&](const Segment& s) { detail::label_trends_like_ptd(s, ph.value, trend); });
       k_of_m(near_limit, 2, 3, true, two_of_three);
       runs_on_one_side(o.shift_n, shift);
       // Precedence (NHSRplotthedots' special_cause_type): outside > trend > 2-of-3 > shift.

@@ -90,6 +90,7 @@ Options resolve(const Spec& spec) {
   o.freeze_ignored_with_parts = false;
   o.missing_breaks = false;
   o.flag_points = FlagPoints::pattern;
+  o.ptd_trend_labels = false;
   rule_set_defaults(o, spec.rules);
   switch (spec.profile) {
     case Profile::qiscope:
@@ -116,6 +117,7 @@ Options resolve(const Spec& spec) {
       o.trend_n = 7;
       o.two_of_three = TwoOfThree::legacy;
       o.trend_ties_break = true;
+      o.ptd_trend_labels = true;
       break;
     case Profile::mdc_excel:
       // The Making Data Count spreadsheet: 2.66, no screening, the 2023 two-of-three.

@@ -88,6 +88,12 @@ struct Options {
   /// across it (qiscope, qicharts2).
   bool missing_breaks;
   FlagPoints flag_points;
+  /// NHSRplotthedots 0.2.2 labels a trend point by its step to the next point when that one is
+  /// in a trend too, else by the step from the previous one, and a step of 0 as falling: a
+  /// repeated value between a rising and a falling trend labels the rising trend's last point
+  /// "decreasing". Only the ptd profile reproduces this; otherwise a point takes its trend's
+  /// direction (a peak shared by two trends, the later one's).
+  bool ptd_trend_labels;
 };
 
 /// Combines the profile's conventions with the explicit options of `spec`.
