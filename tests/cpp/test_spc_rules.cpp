@@ -43,6 +43,7 @@ struct Limits {
 };
 
 SpecialCauses find(const Limits& chart, RuleSet rules, Spec spec = {}) {
+  spec.chart = Chart::i;  // any chart with limits
   spec.rules = rules;
   return find_special_causes(chart.view(), rules, resolve(spec));
 }
@@ -450,6 +451,7 @@ TEST(Zones, WithoutTimeOrderOnlyTheSigmaRuleApplies) {
   PhaseView view = chart.view();
   view.ordered = false;
   Spec spec;
+  spec.chart = Chart::mr;
   spec.rules = RuleSet::nelson;
   const auto sc = find_special_causes(view, RuleSet::nelson, resolve(spec));
   EXPECT_EQ(flagged(sc), (Idx{9}));
@@ -462,6 +464,7 @@ TEST(Zones, WithoutTimeOrderOnlyTheSigmaRuleApplies) {
 
 TEST(RuleOptions, BadRuleNumbersAreInputErrors) {
   Spec spec;
+  spec.chart = Chart::i;
   spec.rules = RuleSet::western_electric;
   spec.rule_numbers = {5};
   EXPECT_THROW(resolve(spec), qiscope::input_error);
@@ -476,6 +479,7 @@ TEST(RuleOptions, BadRuleNumbersAreInputErrors) {
     EXPECT_EQ(e.rule(), "rule_set");
   }
   spec = Spec{};
+  spec.chart = Chart::i;
   spec.shift_n = 1;
   EXPECT_THROW(resolve(spec), qiscope::input_error);
   spec = Spec{};
@@ -485,6 +489,7 @@ TEST(RuleOptions, BadRuleNumbersAreInputErrors) {
 
 TEST(RuleOptions, ProfilesAndRuleSetsResolveAsDocumented) {
   Spec spec;
+  spec.chart = Chart::i;
   spec.rules = RuleSet::nelson;
   auto o = resolve(spec);
   EXPECT_EQ(o.shift_n, 9);
@@ -500,6 +505,7 @@ TEST(RuleOptions, ProfilesAndRuleSetsResolveAsDocumented) {
   spec.shift_n = 8;  // qcc 3.0's run length
   EXPECT_EQ(resolve(spec).shift_n, 8);
   spec = Spec{};
+  spec.chart = Chart::i;
   spec.rules = RuleSet::mdc;
   spec.profile = Profile::ptd;
   o = resolve(spec);
@@ -656,14 +662,14 @@ TEST(Icons, AssuranceUsesTheLastPointsOwnTarget) {
 }
 
 TEST(Icons, RunChartHasVariationButNoAssurance) {
-  // Median 5.5 (frozen on the first 10): the last 7 are above it, a shift.
+  // Median 5.5 (frozen on the first 10): the last 7 are above it, an IHI shift.
   std::vector<double> y{5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 7, 8, 7, 8, 7, 8, 7};
   Observations obs;
   obs.y = y;
   Spec spec;
   spec.chart = Chart::run;
   spec.freeze = 10;
-  spec.rules = RuleSet::mdc;
+  spec.rules = RuleSet::ihi;
   spec.direction = Direction::decrease;
   spec.target = 6;
   const auto r = compute(obs, spec);
@@ -671,4 +677,7 @@ TEST(Icons, RunChartHasVariationButNoAssurance) {
   EXPECT_TRUE(r.points.rules.back() & rule_bits::shift);
   EXPECT_EQ(r.phases.variation[0], Variation::concern_high);
   EXPECT_EQ(r.phases.assurance[0], Assurance::none);
+  // The sigma-based rule sets need limits.
+  spec.rules = RuleSet::mdc;
+  EXPECT_THROW(compute(obs, spec), qiscope::input_error);
 }

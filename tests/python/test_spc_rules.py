@@ -241,6 +241,12 @@ def test_bad_rule_options_are_input_errors(kwargs: dict, rule: str) -> None:
     assert err.value.column in ("tests", "flag_points")
 
 
+def test_sigma_rule_sets_need_limits() -> None:
+    with pytest.raises(qi.InputError) as err:
+        qi.spc(y=[1.0, 2.0, 3.0, 2.0], chart="run", rules="mdc")
+    assert (err.value.column, err.value.rule) == ("rules", "needs_limits")
+
+
 def test_rule_options_survive_json() -> None:
     res = qi.spc(y=[1.0, 2.0, 3.0, 2.0, 5.0], chart="i", rules="nelson", tests=[1, 3], flag_points="completing")
     back = qi.SPCResult.from_json(res.to_json())

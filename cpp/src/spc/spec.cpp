@@ -80,6 +80,13 @@ void check_rule_numbers(const Spec& spec) {
 
 Options resolve(const Spec& spec) {
   check_rule_numbers(spec);
+  // The Making Data Count, Western Electric and Nelson rules read the sigma limits a run chart
+  // does not have (api.md: a run chart takes the Anhøj or the IHI rules).
+  if (spec.chart == Chart::run && spec.rules != RuleSet::anhoej && spec.rules != RuleSet::ihi)
+    throw input_error("rules", -1, "needs_limits",
+                      "the '" + std::string(to_string(spec.rules)) +
+                          "' rules need control limits, which a run chart has not; use 'anhoej' or "
+                          "'ihi', or a control chart such as 'i'");
   if (spec.shift_n && *spec.shift_n < 2)
     throw input_error("shift_n", -1, "range", "a run on one side needs at least 2 points");
   if (spec.trend_n && *spec.trend_n < 3)
