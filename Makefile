@@ -12,7 +12,7 @@ CMAKE_FLAGS ?= -DQISCOPE_WERROR=ON
 SOURCES := $(shell find cpp python -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.py' -o -name '*.json' \) 2>/dev/null) \
            CMakeLists.txt pyproject.toml $(wildcard cmake/*)
 
-.PHONY: all deps venv build-cpp test test-cpp test-python demo bench clean
+.PHONY: all deps venv build-cpp test test-cpp test-python test-sanitize demo bench clean
 
 all: test
 
@@ -59,6 +59,14 @@ test-python: venv
 	MPLBACKEND=Agg $(PY) -m pytest tests/python notebooks --nbmake --nbmake-timeout=600 -p no:cacheprovider
 
 test: test-cpp test-python
+
+# The C++ suite under AddressSanitizer and UndefinedBehaviorSanitizer (leaks included).
+test-sanitize: build/.deps
+	cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQISCOPE_BUILD_TESTS=ON \
+	  -DQISCOPE_BUILD_PYTHON=OFF -DQISCOPE_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build build/sanitize -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir build/sanitize --output-on-failure -j$(JOBS)
 
 demo: venv
 	MPLBACKEND=Agg $(VENV)/bin/qiscope demo -o qiscope-demo-report.html

@@ -11,6 +11,7 @@ several per period        ``"xbar"`` and ``"s"`` (rows sharing one x form a subg
 events of n cases         ``"p"`` (proportion), ``"np"``; ``"pp"`` for large n (Laney)
 counts                    ``"c"`` (same opportunity), ``"u"`` per exposure; ``"up"``
 rare events               ``"g"`` (cases between events), ``"t"`` (time between)
+means of unequal groups   ``"ip"`` (Taylor's I' chart: y / n with group sizes n)
 ========================  ==========================================================
 """
 
@@ -97,7 +98,9 @@ def spc(
     y : str or array-like
         The measure; with ``n``, the numerator.
     n : str or array-like, optional
-        The denominator (p, u and their Laney versions; a ratio y/n for other charts).
+        The denominator: cases for p, np and pp, exposure for u and up, group sizes for ip
+        (default: the number of rows sharing x); for other charts y/n is charted. Not for
+        xbar and s, whose subgroup sizes are the numbers of rows sharing x.
     x : str or array-like, optional
         Time or order (dates, numbers) or units (text: categorical, no runs analysis). Rows
         sharing one x are combined into one point: counts and denominators are summed, values

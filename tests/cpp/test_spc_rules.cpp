@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -541,20 +543,31 @@ TEST(RuleOptions, JsonRoundTrip) {
 
 namespace {
 
-/// Twelve stable points (the baseline, frozen) and then `last`.
-Result xmr(double last, Direction direction, std::optional<double> target = std::nullopt,
-           RuleSet rules = RuleSet::mdc, bool trailing_missing = false) {
-  std::vector<double> y{10, 12, 11, 13, 10, 12, 11, 13, 10, 12, 11, 12, last};
-  if (trailing_missing) y.push_back(na);
+/// A chart whose limits come from its first `freeze` points (all when 0).
+Spec chart_spec(Chart chart, RuleSet rules, Direction direction, std::int64_t freeze = 0) {
+  Spec spec;
+  spec.chart = chart;
+  spec.rules = rules;
+  spec.direction = direction;
+  if (freeze > 0) spec.freeze = freeze;
+  return spec;
+}
+
+Result compute_y(const std::vector<double>& y, const Spec& spec, std::span<const double> target = {}) {
   Observations obs;
   obs.y = y;
-  Spec spec;
-  spec.chart = Chart::i;
-  spec.rules = rules;
-  spec.freeze = 12;
-  spec.direction = direction;
-  spec.target = target;
+  obs.target = target;
   return compute(obs, spec);
+}
+
+/// Twelve stable points (the baseline, frozen) and then `last`.
+Result xmr(double last, Direction direction, std::optional<double> target = std::nullopt,
+           bool trailing_missing = false) {
+  std::vector<double> y{10, 12, 11, 13, 10, 12, 11, 13, 10, 12, 11, 12, last};
+  if (trailing_missing) y.push_back(na);
+  Spec spec = chart_spec(Chart::i, RuleSet::mdc, direction, 12);
+  spec.target = target;
+  return compute_y(y, spec);
 }
 
 }  // namespace
@@ -569,7 +582,7 @@ TEST(Icons, VariationFromTheLastPoint) {
   EXPECT_EQ(xmr(-20, Direction::neutral).phases.variation[0], Variation::neutral_low);
   EXPECT_EQ(xmr(11, Direction::increase).phases.variation[0], Variation::common_cause);
   // A trailing month without data does not hide the latest signal.
-  const auto r = xmr(40, Direction::increase, std::nullopt, RuleSet::mdc, true);
+  const auto r = xmr(40, Direction::increase, std::nullopt, true);
   EXPECT_EQ(r.phases.variation[0], Variation::improvement_high);
   EXPECT_EQ(r.points.point_type.back(), PointType::common_cause);
 }
@@ -577,19 +590,10 @@ TEST(Icons, VariationFromTheLastPoint) {
 TEST(Icons, PointTypesSwapExactlyWithTheDirection) {
   // A falling trend into a low outlier and a high one, under every rule set with patterns.
   std::vector<double> y{10, 12, 11, 13, 10, 12, 11, 12, 11, 10, 9, 8, 7, 6, 5, 30, 11, 12};
-  Observations obs;
-  obs.y = y;
   for (RuleSet rules : {RuleSet::anhoej, RuleSet::ihi, RuleSet::mdc, RuleSet::western_electric, RuleSet::nelson}) {
-    Spec spec;
-    spec.chart = Chart::i;
-    spec.freeze = 8;
-    spec.rules = rules;
-    spec.direction = Direction::increase;
-    const auto up = compute(obs, spec);
-    spec.direction = Direction::decrease;
-    const auto down = compute(obs, spec);
-    spec.direction = Direction::neutral;
-    const auto none = compute(obs, spec);
+    const auto up = compute_y(y, chart_spec(Chart::i, rules, Direction::increase, 8));
+    const auto down = compute_y(y, chart_spec(Chart::i, rules, Direction::decrease, 8));
+    const auto none = compute_y(y, chart_spec(Chart::i, rules, Direction::neutral, 8));
     int improvements = 0, concerns = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
       const PointType a = up.points.point_type[i], b = down.points.point_type[i];
@@ -611,14 +615,7 @@ TEST(Icons, MdcTrendPointsAreColouredByTheTrend) {
   // 11 .. 5 falls for seven points; with higher-is-better every one is a concern, although
   // 12 and 11 are above the baseline mean.
   std::vector<double> y{10, 12, 11, 13, 10, 12, 11, 13, 12, 11, 10, 9, 8, 7, 6};
-  Observations obs;
-  obs.y = y;
-  Spec spec;
-  spec.chart = Chart::i;
-  spec.freeze = 8;
-  spec.rules = RuleSet::mdc;
-  spec.direction = Direction::increase;
-  const auto r = compute(obs, spec);
+  const auto r = compute_y(y, chart_spec(Chart::i, RuleSet::mdc, Direction::increase, 8));
   ASSERT_GT(r.points.cl[8], 11.0);  // baseline mean 11.5: 12 is above it
   for (std::size_t i = 8; i < y.size(); ++i) {
     EXPECT_TRUE(r.points.rules[i] & rule_bits::trend) << i;
@@ -652,32 +649,21 @@ TEST(Icons, AssuranceUsesTheLastPointsOwnTarget) {
   std::vector<double> y{10, 12, 11, 13, 10, 12, 11, 13, 10, 12, 11, 12};
   std::vector<double> target(y.size(), 0.0);  // early rows: a target below the LCL (pass)
   target.back() = 100;                          // the last row's target: above the UCL (fail)
-  Observations obs;
-  obs.y = y;
-  obs.target = target;
-  Spec spec;
-  spec.chart = Chart::i;
-  spec.direction = Direction::increase;
-  EXPECT_EQ(compute(obs, spec).phases.assurance[0], Assurance::fail);
+  const auto r = compute_y(y, chart_spec(Chart::i, RuleSet::anhoej, Direction::increase), target);
+  EXPECT_EQ(r.phases.assurance[0], Assurance::fail);
 }
 
 TEST(Icons, RunChartHasVariationButNoAssurance) {
   // Median 5.5 (frozen on the first 10): the last 7 are above it, an IHI shift.
   std::vector<double> y{5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 7, 8, 7, 8, 7, 8, 7};
-  Observations obs;
-  obs.y = y;
-  Spec spec;
-  spec.chart = Chart::run;
-  spec.freeze = 10;
-  spec.rules = RuleSet::ihi;
-  spec.direction = Direction::decrease;
+  Spec spec = chart_spec(Chart::run, RuleSet::ihi, Direction::decrease, 10);
   spec.target = 6;
-  const auto r = compute(obs, spec);
+  const auto r = compute_y(y, spec);
   EXPECT_EQ(r.points.cl[0], 5.5);
   EXPECT_TRUE(r.points.rules.back() & rule_bits::shift);
   EXPECT_EQ(r.phases.variation[0], Variation::concern_high);
   EXPECT_EQ(r.phases.assurance[0], Assurance::none);
   // The sigma-based rule sets need limits.
   spec.rules = RuleSet::mdc;
-  EXPECT_THROW(compute(obs, spec), qiscope::input_error);
+  EXPECT_THROW(compute_y(y, spec), qiscope::input_error);
 }

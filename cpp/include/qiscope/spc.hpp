@@ -5,6 +5,7 @@
 ///     qiscope::spc::Spec spec; spec.chart = qiscope::spc::Chart::u; spec.multiply = 1000;
 ///     qiscope::spc::Result r = qiscope::spc::compute(observations, spec);
 
+#include <qiscope/spc/constants.hpp>
 #include <qiscope/spc/observations.hpp>
 #include <qiscope/spc/result.hpp>
 #include <qiscope/spc/rules.hpp>

@@ -53,6 +53,11 @@ void validate(const Observations& obs, const Spec& spec) {
   if (needs_denominator(spec.chart) && obs.n.empty())
     throw input_error("n", -1, "required",
                       "the " + std::string(to_string(spec.chart)) + " chart needs a denominator");
+  if ((spec.chart == Chart::xbar || spec.chart == Chart::s) && !obs.n.empty())
+    throw input_error("n", -1, "not_used",
+                      "the " + std::string(to_string(spec.chart)) +
+                          " chart takes the raw measurements: rows sharing one x form a "
+                          "subgroup, whose size is their number (leave n out)");
   if ((spec.chart == Chart::ra_cusum || spec.chart == Chart::vlad) && obs.risk.empty())
     throw input_error("risk", -1, "required",
                       "the " + std::string(to_string(spec.chart)) + " chart needs predicted risks");
@@ -122,10 +127,14 @@ Result compute(const Observations& obs, const Spec& spec) {
   std::iota(order.begin(), order.end(), std::size_t{0});
   auto series_of = [&](std::size_t r) { return obs.series.empty() ? std::int64_t{0} : obs.series[r]; };
   auto x_of = [&](std::size_t r) { return obs.x.empty() ? static_cast<std::int64_t>(r) : obs.x[r]; };
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  auto before = [&](std::size_t a, std::size_t b) {
     const auto sa = series_of(a), sb = series_of(b);
     return sa != sb ? sa < sb : x_of(a) < x_of(b);
-  });
+  };
+  // Most inputs arrive sorted; checking is one pass, sorting is n log n.
+  bool sorted = true;
+  for (std::size_t r = 1; r < rows && sorted; ++r) sorted = !before(r, r - 1);
+  if (!sorted) std::stable_sort(order.begin(), order.end(), before);
   // xbar and s use the rows of a subgroup as they are; other charts combine them, but with
   // x omitted every row is its own point (positions are distinct).
   std::vector<std::size_t> point_start;  // index into order where each point starts
@@ -146,6 +155,8 @@ Result compute(const Observations& obs, const Spec& spec) {
   sub.y_mean.assign(n_points, nan);
   sub.y_sd.assign(n_points, nan);
   if (spec.agg == Aggregate::median) sub.y_median.assign(n_points, nan);
+  const bool subgroups = spec.chart == Chart::xbar || spec.chart == Chart::s;
+  if (subgroups) sub.y_range.assign(n_points, nan);
   if (!obs.risk.empty()) sub.risk.assign(n_points, nan);
   sub.target.assign(n_points, spec.target ? *spec.target : nan);
 
@@ -245,13 +256,16 @@ Result compute(const Observations& obs, const Spec& spec) {
           for (double v : buffer) ss += (v - mean) * (v - mean);
           sub.y_sd[i] = std::sqrt(ss / static_cast<double>(count - 1));
         }
+        if (!sub.y_range.empty()) {
+          const auto [lo, hi] = std::minmax_element(buffer.begin(), buffer.end());
+          sub.y_range[i] = *hi - *lo;
+        }
         if (!sub.y_median.empty()) sub.y_median[i] = median_of(buffer);
         if (!obs.n.empty()) pts.n[i] = n_sum;
         if (!sub.risk.empty()) sub.risk[i] = risk_sum;
       }
       pts.y[i] = (spec.chart == Chart::xbar) ? sub.y_mean[i] : sub.y_sum[i];
-      if ((spec.chart == Chart::xbar || spec.chart == Chart::s) && count > 0)
-        pts.n[i] = static_cast<double>(count);
+      if (subgroups) pts.n[i] = static_cast<double>(count);
     }
     for (auto pos : spec.exclude)
       if (b + static_cast<std::size_t>(pos) < e) pts.excluded[b + static_cast<std::size_t>(pos)] = 1;

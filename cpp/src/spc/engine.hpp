@@ -22,6 +22,7 @@ struct Subgroups {
   std::vector<double> y_mean;    ///< mean of non-missing y
   std::vector<double> y_sd;      ///< sample SD (n - 1) of non-missing y; NaN for fewer than 2
   std::vector<double> y_median;  ///< median of non-missing y (only with Aggregate::median)
+  std::vector<double> y_range;   ///< max - min of non-missing y (only for xbar and s)
   std::vector<double> risk;      ///< summed predicted risk (risk-adjusted charts)
   std::vector<double> target;    ///< per-point target (NaN: none)
   bool has_n = false;            ///< a denominator column was given

@@ -1,5 +1,6 @@
 // Critical values of the run-chart tests.
 
+#include <algorithm>
 #include <cmath>
 
 #include <boost/math/distributions/binomial.hpp>
@@ -16,9 +17,14 @@ std::int64_t longest_run_max(std::int64_t n_useful) {
 std::int64_t crossings_min(std::int64_t n_useful) {
   if (n_useful < 1) return -1;
   // R's qbinom(0.05, n - 1, 0.5): the smallest k with P(X <= k) >= 0.05.
-  const boost::math::binomial_distribution<double> crossings(static_cast<double>(n_useful - 1), 0.5);
-  std::int64_t k = 0;
-  while (boost::math::cdf(crossings, static_cast<double>(k)) < 0.05) ++k;
+  // Start from the normal approximation and step to the exact answer: a few cdf evaluations
+  // instead of one per k (this runs once per phase, thousands of times in a batch).
+  const double m = static_cast<double>(n_useful - 1);
+  const boost::math::binomial_distribution<double> crossings(m, 0.5);
+  auto cdf = [&](std::int64_t k) { return boost::math::cdf(crossings, static_cast<double>(k)); };
+  std::int64_t k = std::max<std::int64_t>(0, static_cast<std::int64_t>(m / 2 - 1.6448536269514722 * std::sqrt(m) / 2));
+  while (k > 0 && cdf(k - 1) >= 0.05) --k;
+  while (cdf(k) < 0.05) ++k;
   return k;
 }
 

@@ -1,0 +1,48 @@
+// Control-chart constants (Montgomery, Introduction to Statistical Quality Control, App. VI).
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include <boost/math/special_functions/gamma.hpp>
+
+#include <qiscope/spc/constants.hpp>
+
+namespace qiscope::spc {
+
+namespace {
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+}
+
+double c4(double n) {
+  if (!(n > 1) || !std::isfinite(n)) return nan;
+  // Gamma(n/2) / Gamma((n-1)/2) by Boost's ratio, which is accurate for large n and, unlike
+  // std::lgamma, does not write the global `signgam` (series run on several threads).
+  return std::sqrt(2.0 / (n - 1)) * boost::math::tgamma_ratio(n / 2, (n - 1) / 2);
+}
+
+double c5(double n) {
+  const double c = c4(n);
+  return std::sqrt(1 - c * c);
+}
+
+double a3(double n, double k) { return k / (c4(n) * std::sqrt(n)); }
+
+double b3(double n, double k) {
+  const double b = 1 - k * c5(n) / c4(n);
+  return std::isnan(b) ? nan : std::max(0.0, b);
+}
+
+double b4(double n, double k) { return 1 + k * c5(n) / c4(n); }
+
+double d2_qcc_table(int n) {
+  // qcc 2.7, qcc.options("exp.R.unscaled")[2:25].
+  static constexpr std::array<double, 24> table{
+      1.128, 1.693, 2.059, 2.326, 2.534, 2.704, 2.847, 2.970, 3.078, 3.173, 3.258, 3.336,
+      3.407, 3.472, 3.532, 3.588, 3.640, 3.689, 3.735, 3.778, 3.819, 3.858, 3.895, 3.931};
+  if (n < 2 || n > 25) return nan;
+  return table[static_cast<std::size_t>(n - 2)];
+}
+
+}  // namespace qiscope::spc
