@@ -42,11 +42,26 @@ def _random_series(rng: np.random.Generator, n: int) -> np.ndarray:
     return y
 
 
-def _many(seed: int) -> pd.DataFrame:
+def _many(seed: int, chart: str = "i") -> pd.DataFrame:
+    """Random series for `chart`: measurements for "i"; for "p" and "u", counts out of varying
+    denominators whose rate follows a random series (so the limits vary point by point)."""
     rng = np.random.default_rng(seed)
-    frames = [pd.DataFrame({"s": s, "t": np.arange(n), "y": _random_series(rng, n)})
-              for s, n in enumerate(rng.integers(14, 40, N_SERIES))]
+    frames = []
+    for s, n in enumerate(rng.integers(14, 40, N_SERIES)):
+        z = _random_series(rng, n)
+        frame = pd.DataFrame({"s": s, "t": np.arange(n), "y": z})
+        if chart in ("p", "u"):
+            frame["n"] = rng.integers(40, 400, n).astype(float)
+            rate = np.clip(0.2 + 0.04 * z, 0.01, 0.9)
+            frame["y"] = (rng.binomial(frame["n"].astype(int), rate) if chart == "p"
+                          else rng.poisson(rate * frame["n"])).astype(float)
+        frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def _spc(data: pd.DataFrame, chart: str, **kwargs: object) -> qi.SPCResult:
+    n = "n" if chart in ("p", "u") else None
+    return qi.spc(data, y="y", n=n, x="t", by="s", chart=chart, **kwargs)
 
 
 def _groups(points: pd.DataFrame) -> list[pd.DataFrame]:
@@ -96,14 +111,17 @@ def _ptd_point_type(g: pd.DataFrame, direction: int) -> np.ndarray:
     return np.select([v > 0, v < 0], ["improvement", "concern"], "common_cause")
 
 
-@pytest.mark.parametrize("direction", ["increase", "decrease", None])
-def test_ptd_profile_matches_ptd_rules(direction: str | None) -> None:
-    data = _many(1 + len(str(direction)))
-    # A repeated value between a rising and a falling trend: PTD labels the first trend's last
-    # point by the tie (as falling).
-    peak = [3.0, 2.5, 3.5, 0, 1, 2, 3, 4, 5, 6, 6, 5, 4, 3, 2, 1, 0, 3.0, 2.5]
-    data = pd.concat([data, pd.DataFrame({"s": N_SERIES, "t": np.arange(len(peak)), "y": peak})], ignore_index=True)
-    res = qi.spc(data, y="y", x="t", by="s", chart="i", profile="ptd", direction=direction)
+@pytest.mark.parametrize(("chart", "direction"), [("i", "increase"), ("i", "decrease"), ("i", None), ("p", "increase")])
+def test_ptd_profile_matches_ptd_rules(chart: str, direction: str | None) -> None:
+    # PTD itself draws only XmR charts; on a p chart the same rules read each point's limits.
+    data = _many(1 + len(str(direction)) + len(chart), chart)
+    if chart == "i":
+        # A repeated value between a rising and a falling trend: PTD labels the first trend's
+        # last point by the tie (as falling).
+        peak = [3.0, 2.5, 3.5, 0, 1, 2, 3, 4, 5, 6, 6, 5, 4, 3, 2, 1, 0, 3.0, 2.5]
+        data = pd.concat([data, pd.DataFrame({"s": N_SERIES, "t": np.arange(len(peak)), "y": peak})],
+                         ignore_index=True)
+    res = _spc(data, chart, profile="ptd", direction=direction)
     assert res.spec["rules"] == "mdc"
     d = {"increase": 1, "decrease": -1, None: 0}[direction]
     pts = res.points
@@ -121,7 +139,7 @@ def test_ptd_profile_matches_ptd_rules(direction: str | None) -> None:
 
 def _zones(g: pd.DataFrame) -> dict[str, np.ndarray]:
     y, cl, ucl, lcl = (g[c].to_numpy() for c in ("value", "cl", "ucl", "lcl"))
-    sigma = (ucl - cl) / 3  # I chart: symmetric, untruncated
+    sigma = (ucl - cl) / 3  # I and u charts: the upper limit is never truncated
     return {
         "y": y,
         "side": np.sign(y - cl),
@@ -178,12 +196,13 @@ def _window_rules(z: dict[str, np.ndarray], completing: bool, run_length: int, r
     return out
 
 
+@pytest.mark.parametrize("chart", ["i", "u"])
 @pytest.mark.parametrize("rules", ["western_electric", "nelson"])
 @pytest.mark.parametrize("flag_points", ["pattern", "completing"])
-def test_western_electric_and_nelson_match_their_window_definitions(rules: str, flag_points: str) -> None:
-    data = _many(10 + len(rules) + len(flag_points))
+def test_western_electric_and_nelson_match_their_window_definitions(chart: str, rules: str, flag_points: str) -> None:
+    data = _many(10 + len(rules) + len(flag_points) + len(chart), chart)
     run_length = 8 if rules == "western_electric" else 9
-    res = qi.spc(data, y="y", x="t", by="s", chart="i", rules=rules, flag_points=flag_points)
+    res = _spc(data, chart, rules=rules, flag_points=flag_points)
     bits = res.points["rules"].to_numpy()
     offset = 0
     for g in _groups(res.points):
@@ -253,3 +272,21 @@ def test_rule_options_survive_json() -> None:
     assert back.spec["rule_numbers"] == [1, 3]
     assert back.spec["flag_points"] == "completing"
     assert json.loads(res.to_json())["spec"]["rules"] == "nelson"
+
+
+def test_icons_on_a_p_chart_use_the_last_points_limits() -> None:
+    # Denominators grow, so the limits narrow; the last point (n = 1000) is far above them.
+    n = np.array([50, 60, 80, 100, 120, 150, 200, 250, 300, 400, 500, 1000], dtype=float)
+    y = np.array([10, 11, 17, 19, 25, 29, 41, 49, 62, 79, 101, 320], dtype=float)
+    p_bar = y.sum() / n.sum()
+    ucl_last = p_bar + 3 * np.sqrt(p_bar * (1 - p_bar) / n[-1])
+    ucl_first = p_bar + 3 * np.sqrt(p_bar * (1 - p_bar) / n[0])
+    target = ucl_last + 0.001  # above the last point's UCL, below the first point's
+    assert target < ucl_first
+    res = qi.spc(y=y, n=n, chart="p", rules="mdc", direction="increase", target=target)
+    assert res.points["ucl"].iloc[-1] == pytest.approx(ucl_last, rel=1e-12)
+    assert res.summary["variation"].iloc[-1] == "improvement_high"
+    assert res.summary["assurance"].iloc[-1] == "fail"
+    res = qi.spc(y=y, n=n, chart="p", rules="mdc", direction="decrease", target=target)
+    assert res.summary["variation"].iloc[-1] == "concern_high"
+    assert res.summary["assurance"].iloc[-1] == "pass"

@@ -14,6 +14,8 @@ namespace qiscope::spc {
 /// The request. Options left unset take the value of `profile`; explicit values override it.
 struct Spec {
   Chart chart = Chart::run;
+  /// The rule set (rules.hpp). Python's qi.spc() picks the profile's own set when none is
+  /// given (ptd, mdc_excel: mdc; qcc: western_electric); here it is always explicit.
   RuleSet rules = RuleSet::anhoej;
   Direction direction = Direction::neutral;
   Profile profile = Profile::qiscope;
