@@ -55,7 +55,16 @@ _RULE_BITS = {
     "mixture": 1 << 11,
 }
 
-_PROFILE_RULES = {"ptd": "mdc", "mdc_excel": "mdc"}
+_PROFILE_RULES = {"ptd": "mdc", "mdc_excel": "mdc", "qcc": "western_electric"}
+_TIME_WEIGHTED = {"ewma", "cusum", "bernoulli_cusum", "ra_cusum", "vlad"}
+
+
+def _default_rules(chart: str, profile: str | None) -> str:
+    """The rule set when none is asked for: a profile's own set applies to Shewhart charts;
+    run charts keep Anhøj's rules and time-weighted charts signal at their own limits."""
+    if chart == "run" or chart in _TIME_WEIGHTED:
+        return "anhoej"
+    return _PROFILE_RULES.get(profile or "", "anhoej")
 
 
 def spc(
@@ -83,6 +92,8 @@ def spc(
     trend_n: int | None = None,
     two_of_three: str | None = None,
     trend_ties: str | None = None,
+    tests: int | Sequence[int] | None = None,
+    flag_points: str | None = None,
     x_categorical: bool | None = None,
     risk: Any = None,
     lam: float = 0.2,
@@ -158,7 +169,10 @@ def spc(
         Points (0-based positions within each series, or a boolean column) left out of every
         calculation but still reported.
     rules : str, optional
-        ``"anhoej"`` (default), ``"ihi"``, ``"mdc"``, ``"western_electric"``, ``"nelson"``.
+        ``"anhoej"`` (default), ``"ihi"``, ``"mdc"`` (NHS Making Data Count),
+        ``"western_electric"``, ``"nelson"``. With a profile and no ``rules``: ``"ptd"`` and
+        ``"mdc_excel"`` use ``"mdc"``, ``"qcc"`` uses ``"western_electric"`` rules 1 and 4 with a
+        run of 7 (qcc 2.7). See the README for what each set tests.
     direction : str, optional
         ``"increase"`` or ``"decrease"``: which way is improvement (colours and icons).
     target : float or str, optional
@@ -175,8 +189,16 @@ def spc(
         False: negative lower limits become 0 when every value is >= 0.
     screen_mr, d2, shift_n, trend_n, two_of_three, trend_ties
         Override the profile: screen moving ranges (Nelson 1982); the d2 constant; the lengths
-        of a shift and a trend; ``"2023"`` or ``"legacy"`` two-of-three; ``"break"`` or
+        of a run on one side (IHI 6, MDC 7, Western Electric 8, Nelson 9) and of a trend (IHI 5,
+        MDC 7, Nelson 6); ``"2023"`` or ``"legacy"`` two-of-three (MDC); ``"break"`` or
         ``"skip"`` for repeated values in a trend.
+    tests : int or list of int, optional
+        The numbered rules to apply with ``rules="western_electric"`` (1-4) or ``"nelson"``
+        (1-8), for example ``tests=[1, 2, 5]``. Default: all of them (qcc profile: 1 and 4).
+    flag_points : str, optional
+        Which points of a signalling pattern are flagged: ``"pattern"`` (default: every point
+        of the run, trend or window) or ``"completing"`` (as qcc: only from the point where the
+        pattern is complete).
     x_categorical : bool, optional
         Treat x as units rather than time (default: text x is categorical).
     risk : str or array-like, optional
@@ -250,7 +272,7 @@ def spc(
     x_col = resolve(frame, x, "x", length)
     risk_col = resolve(frame, risk, "risk", length)
     names = {"y": y_col.name, "n": n_col.name if n_col else "n", "x": x_col.name if x_col else "x",
-             "risk": risk_col.name if risk_col else "risk"}
+             "risk": risk_col.name if risk_col else "risk", "rule_numbers": "tests"}
 
     y_values = numeric(y_col)
     n_values = numeric(n_col) if n_col is not None else None
@@ -262,7 +284,7 @@ def spc(
 
     spec: dict[str, Any] = {
         "chart": chart,
-        "rules": rules if rules is not None else _PROFILE_RULES.get(profile or "", "anhoej"),
+        "rules": rules if rules is not None else _default_rules(chart, profile),
         "direction": direction if direction is not None else "neutral",
         "profile": profile if profile is not None else "qiscope",
         "agg": agg,
@@ -277,6 +299,8 @@ def spc(
         "trend_n": trend_n,
         "two_of_three": two_of_three,
         "trend_ties_break": None if trend_ties is None else _ties(trend_ties),
+        "rule_numbers": _rule_numbers(tests),
+        "flag_points": flag_points,
         "lambda": lam,
         "k": k,
         "h": h,
@@ -367,6 +391,15 @@ def _add_presentation_columns(result: SPCResult, out: dict[str, dict[str, np.nda
         names = pd.Series(phase_labels[first_rows], dtype=object)
         result.summary.insert(result.summary.columns.get_loc("phase") + 1, "phase_name",
                               names.where(names.notna(), "").astype(str).to_numpy())
+
+
+def _rule_numbers(tests: int | Sequence[int] | None) -> list[int]:
+    if tests is None:
+        return []
+    numbers = np.atleast_1d(np.asarray(tests))
+    if numbers.ndim != 1 or numbers.dtype.kind not in "iu":
+        raise InputError(f"tests must be rule numbers such as [1, 2, 5], not {tests!r}", column="tests", rule="type")
+    return [int(k) for k in numbers]
 
 
 def _ties(value: str) -> bool:
