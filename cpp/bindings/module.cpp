@@ -12,4 +12,6 @@ PYBIND11_MODULE(_core, m, pybind11::mod_gil_not_used()) {
   qiscope::bindings::register_errors(m);
   auto spc = m.def_submodule("spc", "statistical process control");
   qiscope::bindings::register_spc(spc);
+  auto culture = m.def_submodule("culture", "safety-culture survey scoring");
+  qiscope::bindings::register_culture(culture);
 }

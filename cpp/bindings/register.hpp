@@ -8,4 +8,5 @@ namespace py = pybind11;
 
 void register_errors(py::module_& m);
 void register_spc(py::module_& m);
+void register_culture(py::module_& m);
 }  // namespace qiscope::bindings

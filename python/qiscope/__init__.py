@@ -19,12 +19,13 @@ except ImportError as err:  # pragma: no cover - only seen with a broken install
     )
     raise ImportError(msg) from err
 
+from . import culture
 from .errors import InputError
 from .spc import SPCResult, spc
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "SPCResult", "__version__", "spc"]
+__all__ = ["InputError", "SPCResult", "__version__", "culture", "spc"]
 
 
 def __dir__() -> list[str]:
