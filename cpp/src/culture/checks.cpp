@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -44,9 +45,13 @@ std::vector<PolarityCheck> polarity_checks(const Prepared& p, const Instrument& 
         item.push_back(p.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
         others.push_back(m);
       }
-      if (item.size() < 3) continue;
+      if (item.size() < 4) continue;
       const double r = pearson(item, others);
-      if (r < 0) out.push_back({inst.items[j].id, comp.id, r, static_cast<std::int64_t>(item.size())});
+      // Negative beyond chance: the upper limit of the 95% Fisher-z interval of r is below 0
+      // (a mirrored item correlates strongly negatively; noise around 0 is not a finding).
+      const double se = 1.0 / std::sqrt(static_cast<double>(item.size()) - 3.0);
+      if (std::isfinite(r) && std::atanh(std::max(r, -1 + 1e-12)) + 1.959963984540054 * se < 0)
+        out.push_back({inst.items[j].id, comp.id, r, static_cast<std::int64_t>(item.size())});
     }
   }
   return out;

@@ -10,10 +10,10 @@
 
 namespace qiscope::culture::detail {
 
-/// Negatively worded items that, after reversal, correlate negatively (Pearson, respondents
-/// with the item and at least one other item of the composite answered; at least 3) with the
-/// mean of the rest of their composite: the signature of answers that were already reversed
-/// before they reached qiscope.
+/// Negatively worded items that, after reversal, correlate negatively beyond chance (Pearson r
+/// whose 95% Fisher-z interval lies below 0; respondents who answered the item and at least one
+/// other item of the composite, at least 4) with the mean of the rest of their composite: the
+/// signature of answers that were already reversed before they reached qiscope.
 std::vector<PolarityCheck> polarity_checks(const Prepared& p, const Instrument& inst);
 
 }  // namespace qiscope::culture::detail

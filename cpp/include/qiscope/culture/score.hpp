@@ -34,8 +34,9 @@ struct ScoreOptions {
 };
 
 /// A respondent-level check that a negatively worded item's answers look already reversed:
-/// after reversal it correlates negatively with the rest of its composite (the double-reversal
-/// error of culture-spec §2.1). Raw answers are never changed; the check only reports.
+/// after reversal it correlates negatively, beyond chance (95% Fisher-z interval below 0), with
+/// the rest of its composite (the double-reversal error of culture-spec §2.1). Raw answers are
+/// never changed; the check only reports.
 struct PolarityCheck {
   std::string item;
   std::string composite;
