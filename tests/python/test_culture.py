@@ -348,6 +348,9 @@ def test_result_json_round_trips() -> None:
     assert back.icc1 == agr.icc1
     assert back.units["rwg_j"].tolist() == agr.units["rwg_j"].tolist()
     assert "complete rows" in agr.missing_data
+    assert list(agr.units.columns) == ["ward", "n", "n_respondents", "rwg_j", "rwg_lindell", "ad_m",
+                                       "mean_item_variance", "suppressed", "reason"]
+    assert list(rel.items.columns)[:2] == ["item", "n_valid"]
     with pytest.raises(qi.InputError):
         qi.culture.ReliabilityResult.from_json(agr.to_json())
 
@@ -427,3 +430,19 @@ def test_threads_give_the_serial_result() -> None:
     assert len(results) == 4
     for r in results:
         pd.testing.assert_frame_equal(r, serial)
+
+
+def test_cli_survey_score(tmp_path, capsys) -> None:
+    from qiscope.cli import main
+
+    path = tmp_path / "answers.csv"
+    culture_test().to_csv(path, index=False)
+    inst = tmp_path / "inst.json"
+    inst.write_text(simple().to_json())
+    out = tmp_path / "table.csv"
+    assert main(["survey", "score", str(path), "--instrument", str(inst), "--unit", "ward", "--min-n", "5",
+                 "-o", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert len(table) == 4 * 5 and not table["suppressed"].any()
+    assert main(["survey", "score", str(path), "--instrument", "sops-hospital-2.0"]) == 2
+    assert "is not a column" in capsys.readouterr().err

@@ -41,6 +41,7 @@ class _JsonResult:
 
     _format = ""
     _table_key = ""
+    _table_columns: tuple[str, ...] = ()
 
     def __init__(self, doc: dict[str, Any]) -> None:
         if doc.get("format") != self._format:
@@ -66,9 +67,10 @@ class _JsonResult:
 
     def _table(self) -> pd.DataFrame:
         columns = self._doc[self._table_key]
-        frame = pd.DataFrame({k: ([_nan(x) for x in v] if v and any(x is None or isinstance(x, float) for x in v)
-                                  else v) for k, v in columns.items()})
-        return frame
+        # JSON objects carry no column order: restore the documented one.
+        return pd.DataFrame({k: ([_nan(x) for x in columns[k]]
+                                 if any(x is None or isinstance(x, float) for x in columns[k]) else columns[k])
+                             for k in self._table_columns})
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and json.dumps(self._doc) == json.dumps(other._doc)  # type: ignore[attr-defined]
@@ -100,6 +102,8 @@ class ReliabilityResult(_JsonResult):
 
     _format = "qiscope.culture.Reliability/1"
     _table_key = "items"
+    _table_columns = ("item", "n_valid", "mean", "sd", "alpha_if_deleted", "std_alpha_if_deleted",
+                      "average_r_if_deleted", "r_drop", "loading")
     omega_estimator = OMEGA_ESTIMATOR
 
     def __getattr__(self, name: str) -> Any:
@@ -151,6 +155,8 @@ class AgreementResult(_JsonResult):
 
     _format = "qiscope.culture.Agreement/1"
     _table_key = "units"
+    _table_columns = ("unit", "n", "n_respondents", "rwg_j", "rwg_lindell", "ad_m", "mean_item_variance",
+                      "suppressed", "reason")
 
     def __init__(self, doc: dict[str, Any], unit_labels: pd.Index | None = None, unit_name: str = "unit") -> None:
         super().__init__(doc)

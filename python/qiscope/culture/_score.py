@@ -170,7 +170,8 @@ def unit_table(responses: Any, inst: Instrument | str, measure: str, unit: Any =
     units = rows[rows[name].notna()].reset_index(drop=True)
     out = units[[name, "n_positive", "n_valid", "percent_positive", "suppressed", "reason"]].copy()
     out.attrs = {"measure": measure, "kind": str(overall["kind"]), "min_n": table.attrs["min_n"],
-                 "overall": {"n_positive": overall["n_positive"], "n_valid": int(overall["n_valid"]),
+                 "overall": {"n_positive": None if pd.isna(overall["n_positive"]) else int(overall["n_positive"]),
+                             "n_valid": int(overall["n_valid"]),
                              "percent_positive": float(overall["percent_positive"])}}
     return out
 
