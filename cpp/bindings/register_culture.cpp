@@ -59,14 +59,33 @@ py::list reason_names() {
   return out;
 }
 
+/// The options every culture function shares.
+template <class Options>
+Options common_options(int min_n, double conf_level, const std::string& reverse_by) {
+  Options options;
+  options.min_n = min_n;
+  options.conf_level = conf_level;
+  options.reverse_range = reverse_range(reverse_by);
+  return options;
+}
+
+/// Runs `compute` with the GIL released and returns its result as JSON text. Safe: the lambdas
+/// read only C++ data (responses views into arrays the caller keeps alive, the instrument).
+template <class Fn>
+std::string json_without_gil(Fn&& compute) {
+  nlohmann::json j;
+  {
+    py::gil_scoped_release nogil;
+    j = compute();
+  }
+  return j.dump();
+}
+
 py::dict score(const Instrument& inst, const py::object& values, const py::object& unit,
                std::vector<std::string> unit_labels, int min_n, double conf_level, const std::string& composite,
                const std::string& reverse_by) {
   Answers a = answers(inst, values, unit, std::move(unit_labels));
-  culture::ScoreOptions options;
-  options.min_n = min_n;
-  options.conf_level = conf_level;
-  options.reverse_range = reverse_range(reverse_by);
+  auto options = common_options<culture::ScoreOptions>(min_n, conf_level, reverse_by);
   if (composite == "pooled") options.composite = culture::CompositeMethod::pooled;
   else if (composite != "item_mean")
     throw input_error("composite", -1, "unknown_name", "must be \"item_mean\" or \"pooled\", not '" + composite + "'");
@@ -106,51 +125,27 @@ py::dict score(const Instrument& inst, const py::object& values, const py::objec
 std::string reliability(const Instrument& inst, const py::object& values, const std::string& measure,
                         const std::string& missing, int min_n, double conf_level, const std::string& reverse_by) {
   Answers a = answers(inst, values, py::none(), {});
-  culture::ReliabilityOptions options;
+  auto options = common_options<culture::ReliabilityOptions>(min_n, conf_level, reverse_by);
   if (missing == "pairwise") options.missing = culture::MissingPolicy::pairwise;
   else if (missing != "listwise")
     throw input_error("missing", -1, "unknown_name", "must be \"listwise\" or \"pairwise\", not '" + missing + "'");
-  options.min_n = min_n;
-  options.conf_level = conf_level;
-  options.reverse_range = reverse_range(reverse_by);
-  culture::Reliability r;
-  {
-    py::gil_scoped_release nogil;
-    r = culture::reliability(a.responses, inst, measure, options);
-  }
-  return nlohmann::json(r).dump();
+  return json_without_gil([&] { return culture::reliability(a.responses, inst, measure, options); });
 }
 
 std::string agreement(const Instrument& inst, const py::object& values, const py::object& unit,
                       std::vector<std::string> unit_labels, const std::string& measure, int min_n, double conf_level,
                       const std::string& reverse_by) {
   Answers a = answers(inst, values, unit, std::move(unit_labels));
-  culture::AgreementOptions options;
-  options.min_n = min_n;
-  options.conf_level = conf_level;
-  options.reverse_range = reverse_range(reverse_by);
-  culture::Agreement r;
-  {
-    py::gil_scoped_release nogil;
-    r = culture::agreement(a.responses, inst, measure, options);
-  }
-  return nlohmann::json(r).dump();
+  const auto options = common_options<culture::AgreementOptions>(min_n, conf_level, reverse_by);
+  return json_without_gil([&] { return culture::agreement(a.responses, inst, measure, options); });
 }
 
 std::string gap(const Instrument& inst, const py::object& values, const py::object& unit,
                 std::vector<std::string> unit_labels, const std::string& item_a, const std::string& item_b, int min_n,
                 double conf_level, const std::string& reverse_by) {
   Answers a = answers(inst, values, unit, std::move(unit_labels));
-  culture::GapOptions options;
-  options.min_n = min_n;
-  options.conf_level = conf_level;
-  options.reverse_range = reverse_range(reverse_by);
-  culture::Gap g;
-  {
-    py::gil_scoped_release nogil;
-    g = culture::gap(a.responses, inst, item_a, item_b, options);
-  }
-  return nlohmann::json(g).dump();
+  const auto options = common_options<culture::GapOptions>(min_n, conf_level, reverse_by);
+  return json_without_gil([&] { return culture::gap(a.responses, inst, item_a, item_b, options); });
 }
 
 std::string gap_values(const py::object& a, const py::object& b, const py::object& unit,
@@ -159,21 +154,17 @@ std::string gap_values(const py::object& a, const py::object& b, const py::objec
   auto a_col = column<double>(a, "a");
   auto b_col = column<double>(b, "b");
   auto unit_col = column<std::int64_t>(unit, "unit");
-  culture::GapOptions options;
-  options.min_n = min_n;
-  options.conf_level = conf_level;
+  auto options = common_options<culture::GapOptions>(min_n, conf_level, "scale");
   if (!positive.is_none()) {
     const auto range = positive.cast<std::pair<int, int>>();
     options.positive = culture::CodeRange{range.first, range.second};
   }
-  culture::Gap g;
-  {
-    py::gil_scoped_release nogil;
-    g = culture::gap(a_col.view, b_col.view, unit_col.view, options, std::move(unit_labels));
-  }
-  g.a = name_a;
-  g.b = name_b;
-  return nlohmann::json(g).dump();
+  return json_without_gil([&] {
+    culture::Gap g = culture::gap(a_col.view, b_col.view, unit_col.view, options, std::move(unit_labels));
+    g.a = name_a;
+    g.b = name_b;
+    return g;
+  });
 }
 
 }  // namespace

@@ -144,3 +144,23 @@ TEST(CultureAgreement, VarianceAboveNullTruncatesToZero) {
   EXPECT_EQ(a.rwg_j[0], 0.0);
   EXPECT_NEAR(a.rwg_lindell[0], 1 - 4.8 / 2, 1e-12);
 }
+
+TEST(CultureJson, ResultsRoundTrip) {
+  const auto data = make_data(culture_test_rows());
+  const auto inst = culture_test_instrument();
+  const auto rel = reliability(data.responses(), inst, "c");
+  const nlohmann::json jr = rel;
+  EXPECT_EQ(nlohmann::json(jr.get<Reliability>()), jr);
+  EXPECT_EQ(jr.at("alpha").get<double>(), rel.alpha);
+  const auto agr = agreement(data.responses(), inst, "i1");
+  const nlohmann::json ja = agr;
+  EXPECT_EQ(nlohmann::json(ja.get<Agreement>()), ja);
+  GapOptions options;
+  options.min_n = 1;
+  const auto g = gap(data.responses(), inst, "i1", "i2", options);
+  const nlohmann::json jg = g;
+  const auto back = jg.get<Gap>();
+  EXPECT_EQ(nlohmann::json(back), jg);
+  EXPECT_EQ(back.t[0], g.t[0]);
+  EXPECT_THROW(jg.get<Reliability>(), qiscope::input_error);
+}

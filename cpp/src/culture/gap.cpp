@@ -200,24 +200,30 @@ Gap gap(std::span<const double> a, std::span<const double> b, std::span<const st
 
 Gap gap(const Responses& responses, const Instrument& inst, std::string_view a, std::string_view b,
         GapOptions options) {
-  const auto ia = inst.find_item(a);
-  if (!ia) throw input_error("a", -1, "unknown_item", "'" + std::string(a) + "' is not an item of instrument '" + inst.name + "'");
-  const auto ib = inst.find_item(b);
-  if (!ib) throw input_error("b", -1, "unknown_item", "'" + std::string(b) + "' is not an item of instrument '" + inst.name + "'");
+  auto item = [&](std::string_view id, const char* field) {
+    const auto i = inst.find_item(id);
+    if (!i)
+      throw input_error(field, -1, "unknown_item",
+                        "'" + std::string(id) + "' is not an item of instrument '" + inst.name + "'");
+    return *i;
+  };
+  const std::size_t ia = item(a, "a");
+  const std::size_t ib = item(b, "b");
   const detail::Prepared p = detail::prepare(responses, inst, options.reverse_range);
   std::vector<double> va(p.n_rows, nan), vb(p.n_rows, nan);
   for (std::size_t i = 0; i < p.n_rows; ++i) {
     if (!p.included[i]) continue;
-    va[i] = p.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(*ia));
-    vb[i] = p.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(*ib));
+    va[i] = p.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(ia));
+    vb[i] = p.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(ib));
   }
   if (options.min_n <= 0) options.min_n = inst.min_n;
   if (options.positive.empty()) {
-    const Scale& sa = inst.scale_of(*ia);
-    const Scale& sb = inst.scale_of(*ib);
+    const Scale& sa = inst.scale_of(ia);
+    const Scale& sb = inst.scale_of(ib);
     if (sa.positive.lo == sb.positive.lo && sa.positive.hi == sb.positive.hi) options.positive = sa.positive;
   }
-  const std::span<const std::int64_t> units = p.n_units > 0 ? std::span<const std::int64_t>(p.unit) : std::span<const std::int64_t>();
+  std::span<const std::int64_t> units;
+  if (p.n_units > 0) units = p.unit;
   Gap out = gap(va, vb, units, options, p.unit_labels);
   out.a = std::string(a);
   out.b = std::string(b);

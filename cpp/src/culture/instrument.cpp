@@ -269,7 +269,8 @@ Instrument instrument_from_json(const json& doc) {
       Composite comp;
       comp.id = get_string(comps[c], path, "id", true, false);
       comp.title = get_string(comps[c], path, "title", false);
-      if (inst.find_composite(comp.id)) fail(path + ".id", "duplicate", "composite ID '" + comp.id + "' is listed twice");
+      if (inst.find_composite(comp.id))
+        fail(path + ".id", "duplicate", "composite ID '" + comp.id + "' is listed twice");
       if (inst.find_item(comp.id))
         fail(path + ".id", "duplicate", "'" + comp.id + "' is already an item ID; a measure name must be unique");
       if (!comps[c].contains("items")) fail(path + ".items", "required", "is required");

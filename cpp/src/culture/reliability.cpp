@@ -115,8 +115,9 @@ Reliability reliability(const Responses& responses, const Instrument& inst, std:
   }
   Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), k);
   for (std::size_t r = 0; r < rows.size(); ++r)
-    for (Eigen::Index c = 0; c < k; ++c)
-      x(static_cast<Eigen::Index>(r), c) = p.x(static_cast<Eigen::Index>(rows[r]), static_cast<Eigen::Index>(items[static_cast<std::size_t>(c)]));
+    for (std::size_t c = 0; c < items.size(); ++c)
+      x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) =
+          p.x(static_cast<Eigen::Index>(rows[r]), static_cast<Eigen::Index>(items[c]));
   out.n_used = static_cast<std::int64_t>(rows.size());
 
   const std::size_t nk = items.size();
@@ -165,7 +166,8 @@ Reliability reliability(const Responses& responses, const Instrument& inst, std:
   out.alpha = raw_alpha(cov);
   std::tie(out.average_r, out.std_alpha) = average_r_and_std_alpha(r);
   const auto n_used = static_cast<double>(out.n_used);
-  std::tie(out.alpha_ci_low, out.alpha_ci_high) = detail::feldt(out.alpha, n_used, static_cast<double>(k), options.conf_level);
+  std::tie(out.alpha_ci_low, out.alpha_ci_high) =
+      detail::feldt(out.alpha, n_used, static_cast<double>(k), options.conf_level);
   // Duhachek & Iacobucci (2004) asymptotic standard error, as psych's total$ase.
   {
     const double kk = static_cast<double>(k);

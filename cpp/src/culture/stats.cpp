@@ -66,8 +66,8 @@ double signrank_cdf(double v, int n) {
   const int total = n * (n + 1) / 2;
   std::vector<double> counts(static_cast<std::size_t>(total) + 1, 0.0);
   counts[0] = 1;
-  for (int r = 1; r <= n; ++r)
-    for (int s = r * (r + 1) / 2; s >= r; --s) counts[static_cast<std::size_t>(s)] += counts[static_cast<std::size_t>(s - r)];
+  for (std::size_t r = 1; r <= static_cast<std::size_t>(n); ++r)
+    for (std::size_t s = r * (r + 1) / 2; s >= r; --s) counts[s] += counts[s - r];
   const double limit = std::floor(v + 1e-7);
   if (limit < 0) return 0;
   double below = 0;
@@ -82,26 +82,31 @@ double mcnemar_exact_p(std::int64_t b, std::int64_t c) {
   return std::min(1.0, 2 * bm::cdf(dist, static_cast<double>(std::min(b, c))));
 }
 
-std::pair<double, double> newcombe_paired(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d, double z) {
-  const double n = static_cast<double>(a + b + c + d);
+std::pair<double, double> newcombe_paired(std::int64_t a_, std::int64_t b_, std::int64_t c_, std::int64_t d_,
+                                          double z) {
+  const auto a = static_cast<double>(a_), b = static_cast<double>(b_), c = static_cast<double>(c_),
+             d = static_cast<double>(d_);
+  const double n = a + b + c + d;
   if (!(n > 0)) return {nan, nan};
-  const double p1 = static_cast<double>(a + b) / n;
-  const double p2 = static_cast<double>(a + c) / n;
-  const auto [l1, u1] = wilson(static_cast<double>(a + b), n, z);
-  const auto [l2, u2] = wilson(static_cast<double>(a + c), n, z);
+  const double p1 = (a + b) / n;
+  const double p2 = (a + c) / n;
+  const auto [l1, u1] = wilson(a + b, n, z);
+  const auto [l2, u2] = wilson(a + c, n, z);
   // phi of the 2x2 table with Newcombe's correction: ad - bc is reduced by n/2 towards 0 when
   // positive (and set to 0 when that crosses 0); phi = 0 when a margin is empty.
-  const double margins = static_cast<double>(a + b) * static_cast<double>(c + d) *
-                         static_cast<double>(a + c) * static_cast<double>(b + d);
+  const double margins = (a + b) * (c + d) * (a + c) * (b + d);
   double phi = 0;
   if (margins > 0) {
-    const double cross = static_cast<double>(a) * static_cast<double>(d) - static_cast<double>(b) * static_cast<double>(c);
+    const double cross = a * d - b * c;
     const double corrected = cross > n / 2 ? cross - n / 2 : (cross < 0 ? cross : 0.0);
     phi = corrected / std::sqrt(margins);
   }
+  // Square-and-add: each limit combines the distances to the two Wilson limits, less their
+  // covariance through phi.
+  auto combine = [phi](double x, double y) { return std::sqrt(std::max(0.0, x * x - 2 * phi * x * y + y * y)); };
   const double delta = p1 - p2;
-  const double dl = std::sqrt(std::max(0.0, (p1 - l1) * (p1 - l1) - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) * (u2 - p2)));
-  const double du = std::sqrt(std::max(0.0, (p2 - l2) * (p2 - l2) - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) * (u1 - p1)));
+  const double dl = combine(p1 - l1, u2 - p2);
+  const double du = combine(p2 - l2, u1 - p1);
   return {std::max(-1.0, delta - dl), std::min(1.0, delta + du)};
 }
 
