@@ -108,12 +108,15 @@ Prepared prepare(const Responses& r, const Instrument& inst, ReverseRange revers
   }
 
   // Inclusion: enough answered items (AHRQ's "completed survey" rule with min_answered = 1).
+  std::vector<int> answered(n, 0);
+  for (std::size_t j = 0; j < k; ++j) {
+    const double* col = p.x.col(static_cast<Eigen::Index>(j)).data();
+    for (std::size_t i = 0; i < n; ++i) answered[i] += std::isnan(col[i]) ? 0 : 1;
+  }
   p.included.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    int answered = 0;
-    for (std::size_t j = 0; j < k; ++j) answered += p.answered(i, j) ? 1 : 0;
-    if (answered >= inst.min_answered) p.included[i] = 1;
-    else if (answered == 0) ++p.n_empty;
+    if (answered[i] >= inst.min_answered) p.included[i] = 1;
+    else if (answered[i] == 0) ++p.n_empty;
     else ++p.n_excluded;
   }
   return p;

@@ -62,83 +62,101 @@ ScoreTable score(const Responses& responses, const Instrument& inst, const Score
   const std::size_t levels = p.n_units + 1;
   const bool zero_to_hundred = inst.scale_score == ScaleScore::zero_to_hundred;
 
-  // Pass 1: item tallies and composite scores per level.
-  std::vector<ItemTally> items(levels * k);
-  std::vector<CompositeTally> comps(levels * nc);
+  // Loops run column by column, the layout of the answers. Level 0 is every respondent,
+  // level g + 1 unit g; `level_of[i]` is the row's unit level (0 without units).
+  std::vector<std::size_t> level_of(p.n_rows, 0);
   std::vector<std::int64_t> scored(levels, 0);
   for (std::size_t i = 0; i < p.n_rows; ++i) {
+    if (p.unit[i] >= 0) level_of[i] = static_cast<std::size_t>(p.unit[i]) + 1;
     if (!p.included[i]) continue;
-    const std::size_t lv[2] = {0, p.unit[i] >= 0 ? static_cast<std::size_t>(p.unit[i]) + 1 : 0};
-    const int n_lv = p.unit[i] >= 0 ? 2 : 1;
-    for (int l = 0; l < n_lv; ++l) ++scored[lv[l]];
-    for (std::size_t j = 0; j < k; ++j) {
-      const auto ii = static_cast<Eigen::Index>(i);
-      const auto jj = static_cast<Eigen::Index>(j);
-      const double v = p.x(ii, jj);
-      for (int l = 0; l < n_lv; ++l) {
-        ItemTally& t = items[lv[l] * k + j];
-        if (p.dna(ii, jj)) ++t.dna;
-        if (std::isnan(v)) continue;
-        ++t.valid;
-        t.sum += v;
-        switch (classify(inst.scale_of(j), v)) {
-          case Category::positive: ++t.positive; break;
-          case Category::neutral: ++t.neutral; break;
-          case Category::negative: ++t.negative; break;
-        }
+    ++scored[0];
+    if (level_of[i] > 0) ++scored[level_of[i]];
+  }
+
+  // Pass 1: item tallies per level.
+  std::vector<ItemTally> items(levels * k);
+  for (std::size_t j = 0; j < k; ++j) {
+    const Scale& s = inst.scale_of(j);
+    const double* col = p.x.col(static_cast<Eigen::Index>(j)).data();
+    const std::uint8_t* dna = p.dna.col(static_cast<Eigen::Index>(j)).data();
+    auto tally = [&](ItemTally& t, double v, bool is_dna) {
+      t.dna += is_dna;
+      if (std::isnan(v)) return;
+      ++t.valid;
+      t.sum += v;
+      switch (classify(s, v)) {
+        case Category::positive: ++t.positive; break;
+        case Category::neutral: ++t.neutral; break;
+        case Category::negative: ++t.negative; break;
       }
-    }
-    for (std::size_t c = 0; c < nc; ++c) {
-      const auto& comp = inst.composites[c];
-      double sum = 0;
-      int answered = 0;
-      for (auto j : comp.items) {
-        const double v = p.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
-        if (std::isnan(v)) continue;
-        sum += v;
-        ++answered;
-      }
-      if (answered == 0) continue;
-      const Scale& s = inst.scale_of(comp.items.front());
-      for (int l = 0; l < n_lv; ++l) ++comps[lv[l] * nc + c].contributing;
-      if (answered < inst.composite_min_answered) continue;
-      // 0-100 score >= threshold, tested on exact integer sums: (sum - min*m)*100 >= T*(max-min)*m.
-      const bool positive = (sum - s.min * answered) * 100.0 >= inst.respondent_positive * (s.max - s.min) * answered;
-      for (int l = 0; l < n_lv; ++l) {
-        CompositeTally& t = comps[lv[l] * nc + c];
-        ++t.scored;
-        t.score_sum += sum / answered;
-        if (positive) ++t.scored_positive;
-      }
+    };
+    for (std::size_t i = 0; i < p.n_rows; ++i) {
+      if (!p.included[i]) continue;
+      tally(items[j], col[i], dna[i] != 0);
+      if (level_of[i] > 0) tally(items[level_of[i] * k + j], col[i], dna[i] != 0);
     }
   }
 
-  // Pass 2: the respondent-clustered variance of each item-mean composite percentage.
-  // p = (1/m) sum_j x_j / n_j; its linearised influence of respondent r is
-  // u_r = (1/m) sum_{j answered by r} (y_rj - p_j) / n_j and var(p) ~ sum_r u_r^2.
-  if (options.composite == CompositeMethod::item_mean) {
+  // Pass 2: composite scores per respondent and, for the item-mean percentage, the
+  // respondent-clustered variance: p = (1/m) sum_j x_j / n_j has the linearised influence
+  // u_r = (1/m) sum_{j answered by r} (y_rj - p_j) / n_j, and var(p) ~ sum_r u_r^2.
+  std::vector<CompositeTally> comps(levels * nc);
+  std::vector<double> sum(p.n_rows), u_all(p.n_rows), u_unit(p.n_rows);
+  std::vector<int> answered(p.n_rows);
+  for (std::size_t c = 0; c < nc; ++c) {
+    const auto& comp = inst.composites[c];
+    const Scale& s = inst.scale_of(comp.items.front());
+    std::fill(sum.begin(), sum.end(), 0.0);
+    std::fill(answered.begin(), answered.end(), 0);
+    for (auto j : comp.items) {
+      const double* col = p.x.col(static_cast<Eigen::Index>(j)).data();
+      for (std::size_t i = 0; i < p.n_rows; ++i)
+        if (!std::isnan(col[i])) {
+          sum[i] += col[i];
+          ++answered[i];
+        }
+    }
+    for (std::size_t i = 0; i < p.n_rows; ++i) {
+      if (!p.included[i] || answered[i] == 0) continue;
+      ++comps[c].contributing;
+      if (level_of[i] > 0) ++comps[level_of[i] * nc + c].contributing;
+      if (answered[i] < inst.composite_min_answered) continue;
+      // 0-100 score >= threshold, tested on exact integer sums: (sum - min*m)*100 >= T*(max-min)*m.
+      const double m = answered[i];
+      const bool positive = (sum[i] - s.min * m) * 100.0 >= inst.respondent_positive * (s.max - s.min) * m;
+      auto add = [&](CompositeTally& t) {
+        ++t.scored;
+        t.score_sum += sum[i] / m;
+        t.scored_positive += positive;
+      };
+      add(comps[c]);
+      if (level_of[i] > 0) add(comps[level_of[i] * nc + c]);
+    }
+    if (options.composite != CompositeMethod::item_mean) continue;
+    std::vector<int> used(levels, 0);  // items with answers at each level: the m of p
+    for (std::size_t l = 0; l < levels; ++l)
+      for (auto j : comp.items) used[l] += items[l * k + j].valid > 0;
+    std::fill(u_all.begin(), u_all.end(), 0.0);
+    std::fill(u_unit.begin(), u_unit.end(), 0.0);
+    for (auto j : comp.items) {
+      const Scale& sj = inst.scale_of(j);
+      const double* col = p.x.col(static_cast<Eigen::Index>(j)).data();
+      for (std::size_t i = 0; i < p.n_rows; ++i) {
+        if (!p.included[i] || std::isnan(col[i])) continue;
+        const double y = sj.positive.contains(col[i]) ? 1.0 : 0.0;
+        auto influence = [&](const ItemTally& t) {
+          const auto n = static_cast<double>(t.valid);
+          return (y - static_cast<double>(t.positive) / n) / n;
+        };
+        u_all[i] += influence(items[j]);
+        if (level_of[i] > 0) u_unit[i] += influence(items[level_of[i] * k + j]);
+      }
+    }
     for (std::size_t i = 0; i < p.n_rows; ++i) {
       if (!p.included[i]) continue;
-      const std::size_t lv[2] = {0, p.unit[i] >= 0 ? static_cast<std::size_t>(p.unit[i]) + 1 : 0};
-      const int n_lv = p.unit[i] >= 0 ? 2 : 1;
-      for (std::size_t c = 0; c < nc; ++c) {
-        const auto& comp = inst.composites[c];
-        for (int l = 0; l < n_lv; ++l) {
-          double u = 0;
-          int m = 0;
-          for (auto j : comp.items) {
-            const ItemTally& t = items[lv[l] * k + j];
-            if (t.valid == 0) continue;
-            ++m;
-            const double v = p.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
-            if (std::isnan(v)) continue;
-            const double pj = static_cast<double>(t.positive) / static_cast<double>(t.valid);
-            const double y = classify(inst.scale_of(j), v) == Category::positive ? 1.0 : 0.0;
-            u += (y - pj) / static_cast<double>(t.valid);
-          }
-          if (m > 0) comps[lv[l] * nc + c].influence_sq += (u / m) * (u / m);
-        }
-      }
+      if (used[0] > 0) comps[c].influence_sq += (u_all[i] / used[0]) * (u_all[i] / used[0]);
+      const std::size_t l = level_of[i];
+      if (l > 0 && used[l] > 0) comps[l * nc + c].influence_sq += (u_unit[i] / used[l]) * (u_unit[i] / used[l]);
     }
   }
 
