@@ -164,3 +164,30 @@ TEST(CultureJson, ResultsRoundTrip) {
   EXPECT_EQ(back.t[0], g.t[0]);
   EXPECT_THROW(jg.get<Reliability>(), qiscope::input_error);
 }
+
+TEST(CultureReliability, AConstantItemLeavesRawAlphaDefined) {
+  // i3 answered 3 by everyone: raw alpha from the covariance matrix is still defined (psych
+  // computes it), the correlation-based statistics are not.
+  auto rows = culture_test_rows();
+  for (auto& r : rows) r.i3 = 3;
+  const auto data = make_data(rows);
+  const auto r = reliability(data.responses(), culture_test_instrument(), "c");
+  // By hand: alpha = k/(k-1) (1 - sum of variances / variance of the total); i3 adds nothing.
+  auto var = [&](auto get) {
+    double m = 0, ss = 0;
+    for (const auto& row : rows) m += get(row);
+    m /= 18;
+    for (const auto& row : rows) ss += (get(row) - m) * (get(row) - m);
+    return ss / 17;
+  };
+  const double v1 = var([](const Row& x) { return x.i1; });
+  const double v2 = var([](const Row& x) { return x.i2; });
+  const double v4 = var([](const Row& x) { return 6 - x.i4r; });
+  const double vt = var([](const Row& x) { return x.i1 + x.i2 + 3 + (6 - x.i4r); });
+  EXPECT_NEAR(r.alpha, 4.0 / 3 * (1 - (v1 + v2 + v4) / vt), 1e-12);
+  EXPECT_TRUE(std::isnan(r.std_alpha));
+  EXPECT_TRUE(std::isnan(r.omega));
+  EXPECT_TRUE(std::isnan(r.items.r_drop[2]));
+  EXPECT_FALSE(std::isnan(r.items.r_drop[0]));
+  EXPECT_FALSE(r.notes.empty());
+}

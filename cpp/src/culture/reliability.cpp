@@ -153,18 +153,21 @@ Reliability reliability(const Responses& responses, const Instrument& inst, std:
     if (n > 0) out.items.mean[cc] = sum / n;
     out.items.sd[cc] = std::sqrt(m.cov(c, c));
   }
-  if (!m.cov.allFinite() || (m.cov.diagonal().array() <= 0).any()) {
-    out.notes.push_back("alpha needs every item to vary and every pair of items answered together by at "
-                        "least two respondents");
+  if (!m.cov.allFinite() || !(m.cov.sum() > 0)) {
+    out.notes.push_back("alpha needs every pair of items answered together by at least two respondents, "
+                        "and answers that vary");
     return out;
   }
   const Eigen::MatrixXd& cov = m.cov;
-  // psych::alpha standardises the (pairwise) covariance matrix itself: cov2cor(C).
+  // psych::alpha standardises the (pairwise) covariance matrix itself: cov2cor(C). An item
+  // nobody varied on has no correlations: the correlation-based statistics are then undefined.
+  const bool all_vary = (cov.diagonal().array() > 0).all();
+  if (!all_vary) out.notes.push_back("an item has no variance: standardised alpha, average r and omega are undefined");
   const Eigen::VectorXd inv_sd = cov.diagonal().cwiseSqrt().cwiseInverse();
   const Eigen::MatrixXd r = inv_sd.asDiagonal() * cov * inv_sd.asDiagonal();
 
   out.alpha = raw_alpha(cov);
-  std::tie(out.average_r, out.std_alpha) = average_r_and_std_alpha(r);
+  if (all_vary) std::tie(out.average_r, out.std_alpha) = average_r_and_std_alpha(r);
   const auto n_used = static_cast<double>(out.n_used);
   std::tie(out.alpha_ci_low, out.alpha_ci_high) =
       detail::feldt(out.alpha, n_used, static_cast<double>(k), options.conf_level);
@@ -183,18 +186,20 @@ Reliability reliability(const Responses& responses, const Instrument& inst, std:
     const auto ii = static_cast<std::size_t>(i);
     const Eigen::MatrixXd rest = drop(cov, i);
     // r.drop: (sum_{j != i} C_ij) / sqrt(C_ii 1'C_-i 1) - the item against the sum of the others.
-    out.items.r_drop[ii] = (cov.col(i).sum() - cov(i, i)) / std::sqrt(cov(i, i) * rest.sum());
+    if (cov(i, i) > 0 && rest.sum() > 0)
+      out.items.r_drop[ii] = (cov.col(i).sum() - cov(i, i)) / std::sqrt(cov(i, i) * rest.sum());
     if (k < 3) continue;  // alpha of a single remaining item is undefined
-    out.items.alpha_if_deleted[ii] = raw_alpha(rest);
-    std::tie(out.items.average_r_if_deleted[ii], out.items.std_alpha_if_deleted[ii]) =
-        average_r_and_std_alpha(drop(r, i));
+    if (rest.sum() > 0) out.items.alpha_if_deleted[ii] = raw_alpha(rest);
+    if (all_vary)
+      std::tie(out.items.average_r_if_deleted[ii], out.items.std_alpha_if_deleted[ii]) =
+          average_r_and_std_alpha(drop(r, i));
   }
   if (k < 3) out.notes.push_back("alpha if item deleted needs three or more items");
 
   // Omega: psych::omega factors cor(x, use = "pairwise") (with complete cases: the same matrix).
   if (k < 3) {
     out.notes.push_back("omega needs three or more items (a one-factor model of two is not identified)");
-  } else if (!m.cor.allFinite()) {
+  } else if (!all_vary || !m.cor.allFinite()) {
     out.notes.push_back("omega needs every pair of items answered together by respondents who vary");
   } else {
     Eigen::MatrixXd cor = m.cor;
