@@ -446,3 +446,12 @@ def test_cli_survey_score(tmp_path, capsys) -> None:
     assert len(table) == 4 * 5 and not table["suppressed"].any()
     assert main(["survey", "score", str(path), "--instrument", "sops-hospital-2.0"]) == 2
     assert "is not a column" in capsys.readouterr().err
+
+
+def test_reliability_states_its_missing_data_policy() -> None:
+    data = culture_test()
+    data.loc[2, "i2"] = np.nan
+    listwise = qi.culture.reliability(data, simple())
+    pairwise = qi.culture.reliability(data, simple(), missing="pairwise")
+    assert listwise.n_used == 17 and pairwise.n_used == 18
+    assert listwise.missing_data.startswith("listwise") and pairwise.missing_data.startswith("pairwise")

@@ -100,6 +100,11 @@ Reliability reliability(const Responses& responses, const Instrument& inst, std:
   Reliability out;
   out.measure = std::string(measure);
   out.missing = options.missing;
+  out.missing_data = options.missing == MissingPolicy::pairwise
+                         ? "pairwise: each covariance and correlation from the respondents who answered both "
+                           "items, over every respondent with an answer in the composite (psych::alpha's "
+                           "default); n_used and the Feldt interval count those respondents"
+                         : "listwise: respondents who answered every item of the composite";
   out.n_items = k;
   out.conf_level = options.conf_level;
   out.min_n = detail::resolve_min_n(options.min_n, inst);

@@ -184,7 +184,8 @@ constexpr std::array<Field<RE, std::int64_t>, 2> reliability_counts{
 constexpr std::array<Field<RE, bool>, 2> reliability_flags{
     {{"heywood", &RE::heywood}, {"suppressed", &RE::suppressed}}};
 constexpr std::array<Field<RE, int>, 1> reliability_int{{{"min_n", &RE::min_n}}};
-constexpr std::array<Field<RE, std::string>, 1> reliability_text{{{"measure", &RE::measure}}};
+constexpr std::array<Field<RE, std::string>, 2> reliability_text{
+    {{"measure", &RE::measure}, {"missing_data", &RE::missing_data}}};
 constexpr std::array<Field<RE, std::vector<std::string>>, 1> reliability_notes{{{"notes", &RE::notes}}};
 constexpr std::array<Field<IR, std::vector<std::string>>, 1> item_names{{{"item", &IR::item}}};
 constexpr std::array<Field<IR, std::vector<std::int64_t>>, 1> item_counts{{{"n_valid", &IR::n_valid}}};

@@ -96,6 +96,8 @@ class ReliabilityResult(_JsonResult):
     items : pandas.DataFrame
         ``item``, ``n_valid``, ``mean``, ``sd``, ``alpha_if_deleted``, ``std_alpha_if_deleted``,
         ``average_r_if_deleted``, ``r_drop`` (corrected item-total correlation), ``loading``.
+    missing, missing_data
+        The missing-data policy (``"listwise"`` or ``"pairwise"``) and what it means.
     suppressed, reason, notes
         Withheld below ``min_n`` respondents; notes say why a statistic is missing.
     """

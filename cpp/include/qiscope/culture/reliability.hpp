@@ -43,6 +43,7 @@ struct ItemReliability {
 struct Reliability {
   std::string measure;
   MissingPolicy missing = MissingPolicy::listwise;
+  std::string missing_data;  ///< the missing-data policy in words
   std::int64_t n_used = 0;  ///< rows behind the covariances (and the n of the Feldt interval)
   std::int64_t n_items = 0;
   double conf_level = 0.95;
