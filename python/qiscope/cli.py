@@ -1,4 +1,4 @@
-"""The ``qiscope`` command line: ``demo``, ``report``, ``spc``."""
+"""The ``qiscope`` command line: ``demo``, ``report``, ``spc``, ``survey score``."""
 
 from __future__ import annotations
 
@@ -69,6 +69,24 @@ def _spc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _survey_score(args: argparse.Namespace) -> int:
+    from . import culture
+
+    data = _read_table(args.input)
+    inst = (culture.Instrument.from_json(args.instrument) if args.instrument.endswith(".json")
+            else culture.instrument(args.instrument))
+    min_n: int | str | None = None
+    if args.min_n is not None:
+        min_n = int(args.min_n) if args.min_n.isdigit() else args.min_n
+    table = culture.score(data, inst, unit=args.unit, min_n=min_n)
+    if args.output:
+        table.to_csv(args.output, index=False)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(table.to_string(index=False) + "\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``qiscope`` console script."""
     parser = argparse.ArgumentParser(prog="qiscope", description="SPC and safety-culture analytics")
@@ -119,6 +137,16 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("--profile")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=_spc)
+
+    survey = sub.add_parser("survey", help="safety-culture survey scoring")
+    survey_sub = survey.add_subparsers(dest="survey_command", required=True)
+    sc = survey_sub.add_parser("score", help="percent positive per unit and overall, small cells suppressed")
+    sc.add_argument("input", help="CSV or Parquet: one row per respondent, one column per item")
+    sc.add_argument("--instrument", required=True, help="a built-in name or an instrument .json file")
+    sc.add_argument("--unit", help="the unit column (omit for overall only)")
+    sc.add_argument("--min-n", help="suppression threshold: a number, or default / ahrq / nss")
+    sc.add_argument("-o", "--output", help="write the table as CSV instead of printing it")
+    sc.set_defaults(func=_survey_score)
 
     args = parser.parse_args(argv)
     from .errors import InputError
