@@ -31,7 +31,8 @@ import pandas as pd
 from . import _core
 from ._frames import as_frame, group_codes, numeric, resolve
 from .errors import InputError
-from .spc import _frame_from_json, _frame_to_json, _load_document, _renamed
+from ._serial import _frame_from_json, _frame_to_json, _json_value, _load_document
+from .spc import _renamed
 
 __all__ = ["FunnelResult", "funnel"]
 
@@ -281,7 +282,7 @@ class FunnelResult:
 
     def to_json(self) -> str:
         """The result as JSON text (lossless: floats keep every digit, dtypes are restored)."""
-        stats = {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in self._stats().items()}
+        stats = {k: _json_value(v) for k, v in self._stats().items()}
         doc = {
             "format": "qiscope.FunnelResult",
             "version": 1,

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import _core
 from .._frames import Column, as_frame, numeric, resolve
+from .._serial import _floats
 from ..errors import InputError
 from ._instrument import Instrument, as_instrument
 from ._responses import answers, min_n_arg, renamed, unit_column
@@ -122,7 +123,7 @@ def gap(
             out[col] = pd.array(np.where(arr < 0, 0, arr), dtype="Int64")
             out.loc[arr < 0, col] = pd.NA
         else:
-            out[col] = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+            out[col] = _floats(values)
     out.attrs = {"a": doc["a"], "b": doc["b"], "min_n": doc["min_n"], "conf_level": doc["conf_level"],
                  "unit": unit_name if unit is not None else None}
     return out

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
+from .._serial import _floats, _parse_json
 from ..errors import InputError
 from ._instrument import Instrument, as_instrument
 from ._responses import answers, min_n_arg, renamed, warn_polarity
@@ -59,16 +60,12 @@ class _JsonResult:
     @classmethod
     def from_json(cls, text: str) -> Any:
         """Rebuild a result written by :meth:`to_json`."""
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError(f"not valid JSON: {err}", column="json", rule="json") from err
-        return cls(doc)
+        return cls(_parse_json(text))
 
     def _table(self) -> pd.DataFrame:
         columns = self._doc[self._table_key]
         # JSON objects carry no column order: restore the documented one.
-        return pd.DataFrame({k: ([_nan(x) for x in columns[k]]
+        return pd.DataFrame({k: (_floats(columns[k])
                                  if any(x is None or isinstance(x, float) for x in columns[k]) else columns[k])
                              for k in self._table_columns})
 
