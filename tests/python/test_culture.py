@@ -386,19 +386,6 @@ def test_wave_table_and_chart() -> None:
     np.testing.assert_allclose(run.points["value"], 100 * a1["n_positive"].astype(float) / a1["n_valid"], rtol=1e-12)
 
 
-def test_wave_chart_p_uses_the_spc_engine() -> None:
-    survey = qi.culture.example_survey(waves=8)
-    try:
-        chart = qi.culture.wave_chart(survey, "sops-hospital-2.0", "A1", chart="p")
-    except qi.InputError as err:
-        if err.rule == "not_implemented":
-            pytest.skip("the p-chart is not in this build of the SPC engine yet")
-        raise
-    table = qi.culture.wave_table(survey, "sops-hospital-2.0", "A1")
-    p = table["n_positive"].astype(float).sum() / table["n_valid"].sum()
-    assert chart.points["cl"].iloc[0] == pytest.approx(100 * p, rel=1e-12)
-
-
 def test_gap_from_the_leader_vulnerability_pair() -> None:
     survey = qi.culture.example_survey()
     out = qi.culture.gap(survey, "leader-vulnerability", unit="unit")

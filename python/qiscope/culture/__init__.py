@@ -15,7 +15,7 @@ from ._gap import gap
 from ._instrument import Instrument, available, instrument
 from ._psychometrics import AgreementResult, ReliabilityResult, agreement, reliability
 from ._responses import PolarityWarning
-from ._score import score, unit_table, wave_chart, wave_table
+from ._score import score, unit_funnel, unit_table, wave_chart, wave_table
 from .datasets import example_survey
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "instrument",
     "reliability",
     "score",
+    "unit_funnel",
     "unit_table",
     "wave_chart",
     "wave_table",

@@ -13,7 +13,7 @@ from ..errors import InputError
 from ._instrument import Instrument, as_instrument
 from ._responses import answers, min_n_arg, renamed, warn_polarity
 
-__all__ = ["score", "unit_table", "wave_chart", "wave_table"]
+__all__ = ["score", "unit_funnel", "unit_table", "wave_chart", "wave_table"]
 
 _COLUMNS = ["unit", "measure", "kind", "n_respondents", "n_valid", "percent_positive", "percent_neutral",
             "percent_negative", "ci_low", "ci_high", "mean", "suppressed", "reason", "n_positive", "n_neutral",
@@ -174,6 +174,84 @@ def unit_table(responses: Any, inst: Instrument | str, measure: str, unit: Any =
                              "n_valid": int(overall["n_valid"]),
                              "percent_positive": float(overall["percent_positive"])}}
     return out
+
+
+def unit_funnel(responses: Any, inst: Instrument | str, measure: str, unit: Any = "unit",
+                min_n: int | str | None = None, *, target: float | None = None, multiply: float = 100,
+                reverse_by: str = "scale", **funnel_options: Any) -> Any:
+    """Percent positive of one measure by unit as a funnel plot.
+
+    Builds :func:`unit_table` and hands the units' positives and valid answers to
+    :func:`qiscope.funnel` with ``kind="proportion"``: the limits come from the one funnel
+    engine (exact binomial limits by default; ``overdispersion=``, ``profile="funnelplotr"`` and
+    every other option of :func:`qiscope.funnel` pass through).
+
+    Privacy: units whose cell is suppressed (below ``min_n``, or withheld to protect another
+    unit) are **not plotted** - their counts never leave the core. They are listed in the
+    result's ``withheld`` (and in its display and chart), so a reader knows they exist.
+
+    The centre line is the trust's percent positive over **all** respondents, suppressed units
+    included (the "trust value" of Spiegelhalter 2005): the overall row the score table already
+    releases, as pooled positives / valid answers. Pass ``target=`` (a proportion, 0 to 1) for
+    an external benchmark.
+
+    For a composite the counts pool its items' answers; one respondent's answers are
+    correlated, so binomial limits are too narrow: prefer a single item, or
+    ``overdispersion="multiplicative"`` / ``"additive"``.
+
+    Parameters
+    ----------
+    responses, inst, unit, min_n
+        As for :func:`score`; ``unit`` is required.
+    measure : str
+        An item or a composite of the instrument.
+    target : float, optional
+        The centre line as a proportion (default: the trust's pooled proportion).
+    multiply : float
+        Scale of values and limits (default 100: percent, as the score table).
+    **funnel_options
+        Passed to :func:`qiscope.funnel` (``overdispersion``, ``limits``, ``profile``, ...).
+
+    Returns
+    -------
+    qiscope.FunnelResult
+        One point per shown unit; ``withheld`` lists the suppressed units.
+
+    Examples
+    --------
+    >>> import qiscope as qi
+    >>> f = qi.culture.unit_funnel(qi.culture.example_survey(), "sops-hospital-2.0", "E1")
+    >>> f.withheld
+    ['Endoscopy', 'Stroke']
+
+    References
+    ----------
+    Spiegelhalter DJ (2005) Funnel plots for comparing institutional performance. Stat Med
+    24:1185-1202.
+    """
+    from ..funnel import funnel
+
+    if unit is None:
+        raise InputError("a funnel plot compares units: give unit=", column="unit", rule="required")
+    table = unit_table(responses, inst, measure, unit=unit, min_n=min_n, reverse_by=reverse_by)
+    name = table.columns[0]
+    shown = table[~table["suppressed"]]
+    withheld = [str(u) for u in table.loc[table["suppressed"], name]]
+    if shown.empty:
+        raise InputError(f"every unit's {measure!r} cell is suppressed (min_n {table.attrs['min_n']}): nothing "
+                         "can be plotted", column=str(name), rule="all_suppressed")
+    if target is None:
+        overall = table.attrs["overall"]
+        if overall["n_positive"] is not None:  # else funnel's own default, the shown units' pooled value
+            target = overall["n_positive"] / overall["n_valid"]
+    result = funnel(shown, y="n_positive", n="n_valid", by=name, kind="proportion", target=target,
+                    multiply=multiply, **funnel_options)
+    scale = "percent" if multiply == 100 else "proportion"
+    result.spec.update({"measure": measure, "min_n": table.attrs["min_n"], "withheld": withheld,
+                        "withheld_reason": f"fewer than {table.attrs['min_n']} valid answers, or protecting "
+                                           "such a unit (privacy)",
+                        "n_label": "Valid answers", "value_label": f"{measure}: {scale} positive"})
+    return result
 
 
 def wave_table(responses: Any, inst: Instrument | str, measure: str, wave: Any = "wave", unit: Any = None,
