@@ -16,13 +16,16 @@ from ._instrument import Instrument, available, instrument
 from ._psychometrics import AgreementResult, ReliabilityResult, agreement, reliability
 from ._responses import PolarityWarning
 from ._score import score, unit_funnel, unit_table, wave_chart, wave_table
+from ._tables import GapTable, ScoreTable
 from .datasets import example_survey
 
 __all__ = [
     "AgreementResult",
+    "GapTable",
     "Instrument",
     "PolarityWarning",
     "ReliabilityResult",
+    "ScoreTable",
     "agreement",
     "available",
     "example_survey",

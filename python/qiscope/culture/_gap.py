@@ -14,6 +14,7 @@ from .._serial import _floats
 from ..errors import InputError
 from ._instrument import Instrument, as_instrument
 from ._responses import answers, min_n_arg, renamed, unit_column
+from ._tables import GapTable
 
 __all__ = ["gap"]
 
@@ -34,7 +35,7 @@ def gap(
     conf_level: float = 0.95,
     reverse_by: str = "scale",
     positive: tuple[int, int] | None = None,
-) -> pd.DataFrame:
+) -> GapTable:
     """The paired gap a - b between two items answered by the same respondents.
 
     Parameters
@@ -56,8 +57,9 @@ def gap(
 
     Returns
     -------
-    pandas.DataFrame
-        The overall row (unit missing) first, then one per unit: ``n`` (complete pairs),
+    GapTable
+        A pandas DataFrame (shown in Jupyter with the overall row named and withheld units
+        explained). The overall row (unit missing) first, then one per unit: ``n`` (complete pairs),
         ``mean_a``, ``mean_b`` (of the pairs), ``diff``, ``sd_diff``, ``diff_ci_low``,
         ``diff_ci_high``, ``t``, ``df``, ``p`` (paired t, as R ``t.test(paired = TRUE)``),
         ``wilcoxon_v``, ``wilcoxon_p``, ``wilcoxon_exact`` (R ``wilcox.test(paired = TRUE)``:
@@ -126,4 +128,4 @@ def gap(
             out[col] = _floats(values)
     out.attrs = {"a": doc["a"], "b": doc["b"], "min_n": doc["min_n"], "conf_level": doc["conf_level"],
                  "unit": unit_name if unit is not None else None}
-    return out
+    return GapTable.of(out)

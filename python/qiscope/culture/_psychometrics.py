@@ -123,6 +123,12 @@ class ReliabilityResult(_JsonResult):
                 "std_alpha", "average_r", "omega", "omega_mcdonald", "heywood", "suppressed", "reason"]
         return pd.DataFrame([{k: getattr(self, k) for k in keys}])
 
+    def _repr_html_(self) -> str:
+        """Jupyter display: alpha with its intervals, omega, the item statistics, the notes."""
+        from ..report._culture import reliability_html
+
+        return reliability_html(self)
+
     def __repr__(self) -> str:
         if self.suppressed:
             return f"<ReliabilityResult {self.measure!r}: withheld ({self.n_used} respondents < min_n {self.min_n})>"
@@ -176,6 +182,12 @@ class AgreementResult(_JsonResult):
         frame["suppressed"] = frame["suppressed"].astype(bool)
         frame["reason"] = pd.array([r or None for r in frame["reason"]], dtype="string")
         return frame.rename(columns={"unit": self._unit_name})
+
+    def _repr_html_(self) -> str:
+        """Jupyter display: ICC(1) and ICC(2) with intervals, then rwg(j) per unit."""
+        from ..report._culture import agreement_html
+
+        return agreement_html(self)
 
     def __repr__(self) -> str:
         return (f"<AgreementResult {self.measure!r}: {len(self._doc['units']['unit'])} units, "

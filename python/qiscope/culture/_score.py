@@ -12,6 +12,7 @@ from .._frames import as_frame, group_codes
 from ..errors import InputError
 from ._instrument import Instrument, as_instrument
 from ._responses import answers, min_n_arg, renamed, warn_polarity
+from ._tables import ScoreTable
 
 __all__ = ["score", "unit_funnel", "unit_table", "wave_chart", "wave_table"]
 
@@ -29,7 +30,7 @@ def score(
     conf_level: float = 0.95,
     composite: str = "item_mean",
     reverse_by: str = "scale",
-) -> pd.DataFrame:
+) -> ScoreTable:
     """Percent positive, neutral and negative with intervals, and mean scores, per unit and
     overall, with small cells suppressed.
 
@@ -57,7 +58,8 @@ def score(
 
     Returns
     -------
-    pandas.DataFrame
+    ScoreTable
+        A pandas DataFrame (in Jupyter it shows the composite rows, withheld cells explained).
         One row per unit (missing for the overall rows, which come first), measure and kind
         (``"item"``, ``"composite"``, ``"scale"``): ``n_respondents``, ``n_valid``,
         ``percent_positive``, ``percent_neutral``, ``percent_negative``, ``ci_low``, ``ci_high``
@@ -113,7 +115,7 @@ def score(
         "n_excluded": int(out["n_excluded"]),
         "polarity_checks": warn_polarity(out["checks"]),
     })
-    return table
+    return ScoreTable.of(table)
 
 
 def _frame(out: dict[str, Any], unit_labels: pd.Index | None, unit_name: str) -> pd.DataFrame:
