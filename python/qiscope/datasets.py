@@ -81,7 +81,7 @@ _BOARD = [
     ("Pressure ulcers (category 2+) per 1,000 bed days", "Safe", "u", "decrease", 0.8, 1000.0,
      {"size": (9200, 300), "start": 0.7e-3, "change": 1.0e-3, "at": 27}),
     ("Medication incidents reported per 1,000 bed days", "Safe", "u", "neutral", None, 1000.0,
-     {"size": (9200, 300), "start": 6.0e-3, "change": 2.0e-3, "at": 20}),
+     {"size": (9200, 300), "start": 6.0e-3, "change": 3.0e-3, "at": 20}),
     ("Sepsis: antibiotics within 1 hour (%)", "Effective", "p", "increase", 90.0, 100.0,
      {"size": (160, 15), "start": 0.84, "change": 0.125, "at": 16, "rebase": "new sepsis pathway"}),
     ("Stroke: on a stroke unit within 4 hours (%)", "Effective", "p", "increase", 80.0, 100.0,
@@ -115,13 +115,16 @@ def board_indicators(seed: int = SEED) -> pd.DataFrame:
     XmR), ``direction``, ``phase`` (labels where an indicator was rebased after a change,
     missing elsewhere), ``target`` (missing when there is none), ``multiply`` and ``unit``.
 
-    The stories: C. difficile falls after month 24 (improvement); pressure ulcers rise from month
-    27 (concern); medication incident *reporting* rises (neither better nor worse); sepsis
-    treatment improves with a new pathway from month 16 and, rebased, reliably beats its 90%
-    target; cancer 62-day performance drops
-    from month 30 (concern); 18-week waits cannot meet 92% (consistent fail); readmissions are
-    reliably under 12% (consistent pass); A&E slowly improves towards 78%; length of stay has one
-    unusual month; the rest vary by common causes only.
+    The stories, as the board report reads them with the Making Data Count rules: C. difficile
+    falls after month 24 (improvement); pressure ulcers rise from month 27 (concern); medication
+    incident *reporting* rises by half from month 20 (neither better nor worse); sepsis treatment
+    improves with a new pathway from month 16 and, rebased, reliably beats its 90% target; cancer
+    62-day performance drops from month 30 (concern); 18-week waits cannot meet 92% (consistent
+    fail); readmissions are reliably under 12% (consistent pass); A&E slowly improves towards 78%
+    (improvement, still failing the target); diagnostic waits slowly fall (improvement); staff
+    sickness follows the seasons, so its late-winter months stand out on an XmR chart (concern:
+    seasonality is a known cause, not a change); length of stay has one unusual month; the rest
+    vary by common causes only.
     """
     rng = np.random.default_rng(seed)
     months = pd.date_range("2023-04-01", periods=36, freq="MS")
