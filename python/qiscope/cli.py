@@ -1,4 +1,4 @@
-"""The ``qiscope`` command line: ``demo``, ``report``, ``spc``."""
+"""The ``qiscope`` command line: ``demo``, ``report``, ``spc``, ``survey score``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["main"]
+
+RULE_SETS = "anhoej, ihi, mdc, western_electric, nelson"
+PROFILES = "qicharts2, ptd, mdc_excel, qcc"
 
 
 def _read_table(path: str) -> pd.DataFrame:
@@ -37,7 +40,8 @@ def _demo(args: argparse.Namespace) -> int:
         board_indicators(), date="month", value="numerator",
         title="Riverside General: integrated performance report (simulated data)",
         intro=f"Sixteen simulated monthly indicators (numpy seed {SEED}; see qiscope.datasets), each "
-              "on an XmR chart as Making Data Count recommends. Nothing here is real data.",
+              "on an XmR chart read with the Making Data Count rules, as Making Data Count recommends. "
+              "Nothing here is real data.",
     )
     out = report.write(args.output)
     print(f"wrote {out} ({len(report.table)} indicators)")
@@ -63,11 +67,30 @@ def _spc(args: argparse.Namespace) -> int:
 
     data = _read_table(args.input)
     res = spc(data, y=args.value, n=args.denominator, x=args.date, by=args.by, chart=args.chart,
-              multiply=args.multiply, profile=args.profile)
+              multiply=args.multiply, rules=args.rules, direction=args.direction, target=args.target,
+              profile=args.profile)
     if args.json:
         sys.stdout.write(res.to_json() + "\n")
     else:
         sys.stdout.write(res.summary.to_string(index=False) + "\n")
+    return 0
+
+
+def _survey_score(args: argparse.Namespace) -> int:
+    from . import culture
+
+    data = _read_table(args.input)
+    inst = (culture.Instrument.from_json(args.instrument) if args.instrument.endswith(".json")
+            else culture.instrument(args.instrument))
+    min_n: int | str | None = None
+    if args.min_n is not None:
+        min_n = int(args.min_n) if args.min_n.isdigit() else args.min_n
+    table = culture.score(data, inst, unit=args.unit, min_n=min_n)
+    if args.output:
+        table.to_csv(args.output, index=False)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(table.to_string(index=False) + "\n")
     return 0
 
 
@@ -103,24 +126,38 @@ def main(argv: list[str] | None = None) -> int:
                      help="scale, e.g. 100 for %% (default: column multiply, else 1)")
     rep.add_argument("--phase", metavar="COL",
                      help="phase labels: limits restart where they change (default: column phase, if any)")
-    rep.add_argument("--rules", help="rule set: anhoej (default), ihi, mdc, western_electric, nelson")
-    rep.add_argument("--profile", help="reproduce a tool: qicharts2, ptd, mdc_excel, qcc")
+    rep.add_argument("--rules", help=f"rule set: {RULE_SETS} (default: mdc for control charts, anhoej for "
+                                     "run charts)")
+    rep.add_argument("--profile", help=f"reproduce a tool: {PROFILES} (brings its own rules)")
     rep.add_argument("--title", default="Integrated performance report")
     rep.add_argument("--intro", default="", help="a paragraph under the title")
     rep.add_argument("-o", "--output", default="report.html")
     rep.set_defaults(func=_report)
 
     sp = sub.add_parser("spc", help="compute a chart and print its summary (or JSON)")
-    sp.add_argument("input")
-    sp.add_argument("--value", required=True)
-    sp.add_argument("--denominator")
-    sp.add_argument("--date")
-    sp.add_argument("--by")
-    sp.add_argument("--chart", default="run")
+    sp.add_argument("input", help="CSV or Parquet file")
+    sp.add_argument("--value", required=True, metavar="COL", help="the measure (the numerator with --denominator)")
+    sp.add_argument("--denominator", metavar="COL")
+    sp.add_argument("--date", metavar="COL", help="time or order (dates, ISO date text, numbers)")
+    sp.add_argument("--by", metavar="COL", help="one series per value of this column")
+    sp.add_argument("--chart", default="run", help="run (default), i, mr, xbar, s, p, np, c, u, pp, up, g, t, ...")
     sp.add_argument("--multiply", type=float, default=1.0)
-    sp.add_argument("--profile")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--rules", help=f"rule set: {RULE_SETS} (default: anhoej, or the profile's)")
+    sp.add_argument("--profile", help=f"reproduce a tool: {PROFILES}")
+    sp.add_argument("--direction", choices=["increase", "decrease"], help="which way is improvement (icons)")
+    sp.add_argument("--target", type=float, help="a target, for the assurance icon")
+    sp.add_argument("--json", action="store_true", help="print the whole result as JSON")
     sp.set_defaults(func=_spc)
+
+    survey = sub.add_parser("survey", help="safety-culture survey scoring")
+    survey_sub = survey.add_subparsers(dest="survey_command", required=True)
+    sc = survey_sub.add_parser("score", help="percent positive per unit and overall, small cells suppressed")
+    sc.add_argument("input", help="CSV or Parquet: one row per respondent, one column per item")
+    sc.add_argument("--instrument", required=True, help="a built-in name or an instrument .json file")
+    sc.add_argument("--unit", help="the unit column (omit for overall only)")
+    sc.add_argument("--min-n", help="suppression threshold: a number, or default / ahrq / nss")
+    sc.add_argument("-o", "--output", help="write the table as CSV instead of printing it")
+    sc.set_defaults(func=_survey_score)
 
     args = parser.parse_args(argv)
     from .errors import InputError

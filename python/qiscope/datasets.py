@@ -15,6 +15,10 @@ integrated performance report, grouped by the CQC domains (safe, effective, cari
 well-led), in the long format ``qiscope report`` reads; each tells a story a board meets (see
 its docstring).
 
+``ae_providers()`` simulates one month of A&E four-hour breaches at the type 1 (major)
+departments of 134 providers, shaped like the public NHS England A&E data (for comparing
+providers with a funnel plot; see its docstring).
+
 The generator uses ``numpy.random.default_rng(SEED)``; the same version of numpy gives the same
 numbers everywhere.
 """
@@ -24,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["SEED", "board_indicators", "demo_indicators"]
+__all__ = ["SEED", "ae_providers", "board_indicators", "demo_indicators"]
 
 SEED = 20261122
 
@@ -81,7 +85,7 @@ _BOARD = [
     ("Pressure ulcers (category 2+) per 1,000 bed days", "Safe", "u", "decrease", 0.8, 1000.0,
      {"size": (9200, 300), "start": 0.7e-3, "change": 1.0e-3, "at": 27}),
     ("Medication incidents reported per 1,000 bed days", "Safe", "u", "neutral", None, 1000.0,
-     {"size": (9200, 300), "start": 6.0e-3, "change": 2.0e-3, "at": 20}),
+     {"size": (9200, 300), "start": 6.0e-3, "change": 3.0e-3, "at": 20}),
     ("Sepsis: antibiotics within 1 hour (%)", "Effective", "p", "increase", 90.0, 100.0,
      {"size": (160, 15), "start": 0.84, "change": 0.125, "at": 16, "rebase": "new sepsis pathway"}),
     ("Stroke: on a stroke unit within 4 hours (%)", "Effective", "p", "increase", 80.0, 100.0,
@@ -115,13 +119,16 @@ def board_indicators(seed: int = SEED) -> pd.DataFrame:
     XmR), ``direction``, ``phase`` (labels where an indicator was rebased after a change,
     missing elsewhere), ``target`` (missing when there is none), ``multiply`` and ``unit``.
 
-    The stories: C. difficile falls after month 24 (improvement); pressure ulcers rise from month
-    27 (concern); medication incident *reporting* rises (neither better nor worse); sepsis
-    treatment improves with a new pathway from month 16 and, rebased, reliably beats its 90%
-    target; cancer 62-day performance drops
-    from month 30 (concern); 18-week waits cannot meet 92% (consistent fail); readmissions are
-    reliably under 12% (consistent pass); A&E slowly improves towards 78%; length of stay has one
-    unusual month; the rest vary by common causes only.
+    The stories, as the board report reads them with the Making Data Count rules: C. difficile
+    falls after month 24 (improvement); pressure ulcers rise from month 27 (concern); medication
+    incident *reporting* rises by half from month 20 (neither better nor worse); sepsis treatment
+    improves with a new pathway from month 16 and, rebased, reliably beats its 90% target; cancer
+    62-day performance drops from month 30 (concern); 18-week waits cannot meet 92% (consistent
+    fail); readmissions are reliably under 12% (consistent pass); A&E slowly improves towards 78%
+    (improvement, still failing the target); diagnostic waits slowly fall (improvement); staff
+    sickness follows the seasons, so its late-winter months stand out on an XmR chart (concern:
+    seasonality is a known cause, not a change); length of stay has one unusual month; the rest
+    vary by common causes only.
     """
     rng = np.random.default_rng(seed)
     months = pd.date_range("2023-04-01", periods=36, freq="MS")
@@ -159,3 +166,39 @@ def board_indicators(seed: int = SEED) -> pd.DataFrame:
             "unit": unit if kind in ("p", "u") else ("days" if kind == "measure" else "count"),
         }))
     return pd.concat(frames, ignore_index=True)
+
+
+def ae_providers(seed: int = SEED, n_providers: int = 134) -> pd.DataFrame:
+    """One month of A&E four-hour breaches by provider (simulated, fixed seed).
+
+    Shaped like the type 1 departments in NHS England's public "A&E attendances and emergency
+    admissions" statistics (as NHSRdatasets' ``ae_attendances`` ships them; in March 2019: 134
+    providers, median 9,365 attendances, breach proportions from 2% to 51%), but every number is
+    simulated - no real provider is in it:
+
+    - attendances: log-normal, median 9,400, log-SD 0.45, at least 1,500;
+    - each provider's true breach proportion: logit-normal, mean logit -1.55 (about 17.5%), SD
+      0.5. Providers differ far more than binomial chance allows - overdispersion, as in the
+      real data (case mix, local services, how the department is run);
+    - four providers are planted as genuinely different: three with the logit raised by 2.0
+      (breaching two to three times as often) and one lowered by 2.2; their codes are in
+      ``attrs["planted"]``;
+    - breaches: Binomial(attendances, the provider's proportion).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``provider`` (fictional codes ``P001``...), ``attendances``, ``breaches`` (int64);
+        ``attrs["planted"]`` lists the planted providers.
+    """
+    rng = np.random.default_rng(seed)
+    attendances = np.maximum(np.round(np.exp(rng.normal(np.log(9400), 0.45, n_providers))), 1500).astype(np.int64)
+    logit = rng.normal(-1.55, 0.5, n_providers)
+    planted = rng.choice(n_providers, 4, replace=False)
+    logit[planted[:3]] += 2.0
+    logit[planted[3]] -= 2.2
+    breaches = rng.binomial(attendances, 1 / (1 + np.exp(-logit))).astype(np.int64)
+    frame = pd.DataFrame({"provider": [f"P{i:03d}" for i in range(1, n_providers + 1)],
+                          "attendances": attendances, "breaches": breaches})
+    frame.attrs["planted"] = sorted(frame["provider"].iloc[planted])
+    return frame

@@ -27,7 +27,7 @@ or below zero, in ``value_lower`` (tested against ``lcl``).
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,7 @@ from . import _core
 from ._arrow import is_arrow_table, narrow
 from ._frames import Column, XAxis, as_frame, factorize_x, group_codes, numeric, resolve
 from ._schema import points_frame, summary_frame
+from ._serial import _frame_from_json, _frame_to_json, _load_document
 from .errors import InputError
 
 __all__ = ["SPCResult", "spc"]
@@ -56,7 +57,16 @@ _RULE_BITS = {
     "mixture": 1 << 11,
 }
 
-_PROFILE_RULES = {"ptd": "mdc", "mdc_excel": "mdc"}
+_PROFILE_RULES = {"ptd": "mdc", "mdc_excel": "mdc", "qcc": "western_electric"}
+_TIME_WEIGHTED = {"ewma", "cusum", "bernoulli_cusum", "ra_cusum", "vlad"}
+
+
+def _default_rules(chart: str, profile: str | None) -> str:
+    """The rule set when none is asked for: a profile's own set applies to Shewhart charts;
+    run charts keep Anhøj's rules and time-weighted charts signal at their own limits."""
+    if chart == "run" or chart in _TIME_WEIGHTED:
+        return "anhoej"
+    return _PROFILE_RULES.get(profile or "", "anhoej")
 
 
 def spc(
@@ -84,6 +94,8 @@ def spc(
     trend_n: int | None = None,
     two_of_three: str | None = None,
     trend_ties: str | None = None,
+    tests: int | Sequence[int] | None = None,
+    flag_points: str | None = None,
     x_categorical: bool | None = None,
     risk: Any = None,
     lam: float = 0.2,
@@ -159,7 +171,10 @@ def spc(
         Points (0-based positions within each series, or a boolean column) left out of every
         calculation but still reported.
     rules : str, optional
-        ``"anhoej"`` (default), ``"ihi"``, ``"mdc"``, ``"western_electric"``, ``"nelson"``.
+        ``"anhoej"`` (default), ``"ihi"``, ``"mdc"`` (NHS Making Data Count),
+        ``"western_electric"``, ``"nelson"``. With a profile and no ``rules``: ``"ptd"`` and
+        ``"mdc_excel"`` use ``"mdc"``, ``"qcc"`` uses ``"western_electric"`` rules 1 and 4 with a
+        run of 7 (qcc 2.7). See the README for what each set tests.
     direction : str, optional
         ``"increase"`` or ``"decrease"``: which way is improvement (colours and icons).
     target : float or str, optional
@@ -176,8 +191,16 @@ def spc(
         False: negative lower limits become 0 when every value is >= 0.
     screen_mr, d2, shift_n, trend_n, two_of_three, trend_ties
         Override the profile: screen moving ranges (Nelson 1982); the d2 constant; the lengths
-        of a shift and a trend; ``"2023"`` or ``"legacy"`` two-of-three; ``"break"`` or
+        of a run on one side (IHI 6, MDC 7, Western Electric 8, Nelson 9) and of a trend (IHI 5,
+        MDC 7, Nelson 6); ``"2023"`` or ``"legacy"`` two-of-three (MDC); ``"break"`` or
         ``"skip"`` for repeated values in a trend.
+    tests : int or list of int, optional
+        The numbered rules to apply with ``rules="western_electric"`` (1-4) or ``"nelson"``
+        (1-8), for example ``tests=[1, 2, 5]``. Default: all of them (qcc profile: 1 and 4).
+    flag_points : str, optional
+        Which points of a signalling pattern are flagged: ``"pattern"`` (default: every point
+        of the run, trend or window) or ``"completing"`` (as qcc: only from the point where the
+        pattern is complete).
     x_categorical : bool, optional
         Treat x as units rather than time (default: text x is categorical).
     risk : str or array-like, optional
@@ -253,7 +276,7 @@ def spc(
     x_col = resolve(frame, x, "x", length)
     risk_col = resolve(frame, risk, "risk", length)
     names = {"y": y_col.name, "n": n_col.name if n_col else "n", "x": x_col.name if x_col else "x",
-             "risk": risk_col.name if risk_col else "risk"}
+             "risk": risk_col.name if risk_col else "risk", "rule_numbers": "tests"}
 
     y_values = numeric(y_col)
     n_values = numeric(n_col) if n_col is not None else None
@@ -265,7 +288,7 @@ def spc(
 
     spec: dict[str, Any] = {
         "chart": chart,
-        "rules": rules if rules is not None else _PROFILE_RULES.get(profile or "", "anhoej"),
+        "rules": rules if rules is not None else _default_rules(chart, profile),
         "direction": direction if direction is not None else "neutral",
         "profile": profile if profile is not None else "qiscope",
         "agg": agg,
@@ -280,6 +303,8 @@ def spc(
         "trend_n": trend_n,
         "two_of_three": two_of_three,
         "trend_ties_break": None if trend_ties is None else _ties(trend_ties),
+        "rule_numbers": _rule_numbers(tests),
+        "flag_points": flag_points,
         "lambda": lam,
         "k": k,
         "h": h,
@@ -381,6 +406,15 @@ def _column_names(*args: Any) -> list[str]:
         elif isinstance(arg, (list, tuple)):
             names.extend(a for a in arg if isinstance(a, str))
     return names
+
+
+def _rule_numbers(tests: int | Sequence[int] | None) -> list[int]:
+    if tests is None:
+        return []
+    numbers = np.atleast_1d(np.asarray(tests))
+    if numbers.ndim != 1 or numbers.dtype.kind not in "iu":
+        raise InputError(f"tests must be rule numbers such as [1, 2, 5], not {tests!r}", column="tests", rule="type")
+    return [int(k) for k in numbers]
 
 
 def _ties(value: str) -> bool:
@@ -573,71 +607,3 @@ class SPCResult:
         return spc_html(self)
 
 
-def _load_document(text: str, fmt: str, what: str) -> dict[str, Any]:
-    """The JSON document a result's ``to_json`` wrote, checked for its format tag."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(f"not valid JSON: {err}", column="json", rule="json") from err
-    if not isinstance(doc, dict) or doc.get("format") != fmt:
-        raise InputError(f"not a qiscope {what} result", column="json", rule="format")
-    return doc
-
-
-def _json_value(v: Any) -> Any:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if isinstance(v, (np.floating,)):
-        f = float(v)
-        return f if math.isfinite(f) else None
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.bool_,)):
-        return bool(v)
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
-    if isinstance(v, pd.Period):
-        return str(v)
-    return v
-
-
-def _frame_to_json(df: pd.DataFrame) -> dict[str, Any]:
-    cols = []
-    for name in df.columns:
-        s = df[name]
-        entry: dict[str, Any] = {"name": str(name), "dtype": str(s.dtype)}
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            entry["categories"] = [_json_value(c) for c in s.cat.categories]
-            entry["categories_dtype"] = str(s.cat.categories.dtype)
-            entry["values"] = s.cat.codes.astype(int).tolist()
-        else:
-            entry["values"] = [_json_value(v) for v in s.tolist()]
-        cols.append(entry)
-    return {"columns": cols}
-
-
-def _restore(values: list[Any], dtype: str) -> Any:
-    if dtype.startswith("datetime64"):
-        return pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
-    if dtype.startswith("period"):
-        return pd.PeriodIndex(values, freq=dtype[dtype.index("[") + 1 : -1])
-    if dtype in ("float64", "float32"):
-        return np.array([np.nan if v is None else v for v in values], dtype=dtype)
-    if dtype in ("Int64", "boolean", "string"):
-        return pd.array(values, dtype=dtype)
-    if dtype == "object":
-        return pd.Series(values, dtype=object)
-    return np.array(values, dtype=dtype)
-
-
-def _frame_from_json(doc: dict[str, Any]) -> pd.DataFrame:
-    data: dict[str, Any] = {}
-    for entry in doc["columns"]:
-        if entry["dtype"] == "category":
-            cats = _restore(entry["categories"], entry["categories_dtype"])
-            data[entry["name"]] = pd.Categorical.from_codes(entry["values"], categories=pd.Index(cats))
-        else:
-            data[entry["name"]] = _restore(entry["values"], entry["dtype"])
-    return pd.DataFrame({k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in data.items()})

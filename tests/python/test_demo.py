@@ -8,13 +8,25 @@ from pathlib import Path
 import numpy as np
 
 from qiscope.cli import main
-from qiscope.datasets import board_indicators, demo_indicators
+from qiscope.datasets import ae_providers, board_indicators, demo_indicators
 
 
 def test_demo_data_is_reproducible() -> None:
     a, b = demo_indicators(), demo_indicators()
     assert a.equals(b)
     assert a["indicator"].nunique() == 4 and len(a) == 4 * 36
+
+
+def test_ae_providers_is_reproducible_and_documented() -> None:
+    a, b = ae_providers(), ae_providers()
+    assert a.equals(b) and a.attrs == b.attrs
+    assert len(a) == 134 and a["provider"].is_unique
+    assert (a["breaches"] <= a["attendances"]).all() and (a["attendances"] >= 1500).all()
+    # Shaped like the public data its docstring cites: median size near 9,400, about 18% breached.
+    assert 8000 < a["attendances"].median() < 11000
+    assert 0.15 < a["breaches"].sum() / a["attendances"].sum() < 0.22
+    assert len(a.attrs["planted"]) == 4 and set(a.attrs["planted"]) <= set(a["provider"])
+    assert not ae_providers(seed=1).equals(a)
 
 
 def test_demo_writes_a_self_contained_report(demo_report: Path) -> None:

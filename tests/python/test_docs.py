@@ -16,7 +16,8 @@ import pytest
 
 import qiscope as qi
 
-DOCUMENTED = ["qiscope.spc", "qiscope.report.html", "qiscope.report.icons", "qiscope.report.board"]
+DOCUMENTED = ["qiscope.spc", "qiscope.funnel", "qiscope.culture._score", "qiscope.report.html", "qiscope.report.icons",
+              "qiscope.report.board"]
 
 
 @pytest.mark.parametrize("module", DOCUMENTED)

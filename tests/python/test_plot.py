@@ -309,3 +309,65 @@ def test_display_columns_survive_json() -> None:
     assert again.points.equals(res.points) and again.summary.equals(res.summary)
     assert again.summary["phase_name"].tolist() == ["before", "after"]
     assert [t.get_text() for t in by_gid(again.plot(), "qiscope-phase-label")] == ["before", "after"]
+
+
+# -- funnel plots -----------------------------------------------------------------------------------------
+FUNNEL_UNITS = pd.DataFrame({"trust": [f"T{i:02d}" for i in range(8)],
+                             "deaths": [12.0, 30, 7, 45, 60, 18, 9, 25],
+                             "cases": [100.0, 240, 80, 300, 250, 150, 120, 200]})
+
+
+def test_funnel_plotly_has_limits_target_and_hover_per_unit() -> None:
+    go = pytest.importorskip("plotly.graph_objects")
+    f = qi.funnel(FUNNEL_UNITS, y="deaths", n="cases", by="trust", multiply=100)
+    assert f.points["outlier"].any() and not f.points["outlier"].all()
+    fig = f.plot(backend="plotly")
+    assert isinstance(fig, go.Figure)
+    names = [t.name for t in fig.data]
+    assert names == ["95% limits", "95% limits", "99.8% limits", "99.8% limits", "target", "unit", "outlier"]
+    # Each pair of limits is one legend entry and follows the result's grid exactly.
+    assert [t.showlegend for t in fig.data[:4]] == [True, False, True, False]
+    np.testing.assert_array_equal(fig.data[2].y, f.limits["lcl_99_8"])
+    np.testing.assert_array_equal(fig.data[3].y, f.limits["ucl_99_8"])
+    assert fig.data[0].line.dash == "dash" and fig.data[2].line.dash == "solid"
+    assert tuple(fig.data[4].y) == (f.target, f.target)
+    # Every unit is drawn once, with its own hover text; outliers are named on the chart.
+    units, outliers = fig.data[5], fig.data[6]
+    assert len(units.x) + len(outliers.x) == len(f.points)
+    flagged = f.points[f.points["outlier"]]
+    assert list(outliers.text) == flagged["trust"].tolist()
+    np.testing.assert_array_equal(outliers.y, flagged["value"])
+    first = flagged.iloc[0]
+    hover = outliers.hovertext[0]
+    assert hover.startswith(f"<b>{first['trust']}</b>")
+    assert f"y / n: {first['y']:.4g} / {first['n']:.4g}" in hover
+    assert f"99.8% limits: {first['lcl_99_8']:.4g} to {first['ucl_99_8']:.4g}" in hover
+    assert "outside the limits" in hover and "within the limits" in units.hovertext[0]
+    assert fig.layout.xaxis.title.text == "Cases" and fig.layout.yaxis.title.text == "Proportion (%)"
+    assert fig.layout.title.text.startswith(f"Funnel plot - 8 units, {len(flagged)} outlier")
+
+
+def test_funnel_plotly_unadjusted_limits_and_options() -> None:
+    pytest.importorskip("plotly")
+    f = qi.funnel(FUNNEL_UNITS, y="deaths", n="cases", by="trust", overdispersion="multiplicative")
+    assert f.adjusted
+    fig = f.plot(backend="plotly", show_unadjusted=True, label_outliers=False, title="Mortality", height=600)
+    assert [t.name for t in fig.data[:4]] == ["95% limits (overdispersion-adjusted)"] * 2 + [
+        "95% limits (unadjusted)"] * 2
+    np.testing.assert_array_equal(fig.data[2].y, f.limits["lcl_95_unadjusted"])
+    assert fig.layout.height == 600 and fig.layout.title.text == "Mortality"
+    assert all(t.text is None for t in fig.data if t.mode and "markers" in t.mode)
+    with pytest.raises(qi.InputError, match="ax= is a matplotlib option"):
+        f.plot(ax=plt.subplots()[1], backend="plotly")
+    with pytest.raises(qi.InputError) as err:
+        f.plot(backend="bokeh")
+    assert err.value.rule == "unknown_name"
+
+
+def test_funnel_matplotlib_without_pyplot() -> None:
+    f = qi.funnel(FUNNEL_UNITS, y="deaths", n="cases", by="trust")
+    before = plt.get_fignums()
+    ax = f.plot(pyplot=False)
+    assert plt.get_fignums() == before  # made without pyplot, as for HTML output
+    upper = ax.get_ylim()[1]
+    assert upper <= 1.02 and upper >= f.limits.loc[f.limits["n"] >= 80, "ucl_99_8"].max()

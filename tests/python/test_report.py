@@ -57,7 +57,8 @@ def test_table_equals_each_indicator_computed_alone(data: pd.DataFrame, report) 
         has_n = rows["denominator"].notna().any()
         alone = qi.spc(rows, y="numerator", n="denominator" if has_n else None, x="month", chart=first["chart"],
                        direction=first["direction"], multiply=first["multiply"], part="phase",
-                       target=None if pd.isna(first["target"]) else float(first["target"]))
+                       target=None if pd.isna(first["target"]) else float(first["target"]),
+                       rules="mdc" if first["chart"] != "run" else "anhoej")  # the report's defaults
         last = alone.points[alone.points["value"].notna()].iloc[-1]
         got = table.loc[name]
         assert got["latest"] == last["x"]
@@ -70,10 +71,56 @@ def test_table_equals_each_indicator_computed_alone(data: pd.DataFrame, report) 
 
 
 def test_demo_data_tells_varied_stories(report) -> None:
+    """The stories of board_indicators' docstring, as the report reads them (Making Data Count rules)."""
+    assert {r.spec["rules"] for r in report.results} == {"mdc"}
     variation = set(report.table["variation"])
     assert {"common_cause", "improvement_high", "improvement_low", "concern_high", "concern_low",
             "neutral_high"} <= variation
     assert {"pass", "fail", "hit_and_miss"} <= set(report.table["assurance"].dropna())
+    icons = report.table.set_index("indicator")[["variation", "assurance"]]
+    stories = {
+        "C. difficile infections per 10,000 bed days": ("improvement_low", None),
+        "Pressure ulcers (category 2+) per 1,000 bed days": ("concern_high", "hit_and_miss"),
+        "Medication incidents reported per 1,000 bed days": ("neutral_high", None),
+        "Sepsis: antibiotics within 1 hour (%)": ("common_cause", "pass"),
+        "Cancer: treated within 62 days (%)": ("concern_low", "fail"),
+        "Referral to treatment within 18 weeks (%)": ("common_cause", "fail"),
+        "Emergency readmissions within 30 days (%)": ("common_cause", "pass"),
+        "A&E: seen within 4 hours (%)": ("improvement_high", "fail"),
+        "Diagnostic tests waiting over 6 weeks (%)": ("improvement_low", "fail"),
+        "Staff sickness absence (%)": ("concern_high", "hit_and_miss"),
+        "Inpatient falls per 1,000 bed days": ("common_cause", "hit_and_miss"),
+        "Complaints received": ("common_cause", None),
+    }
+    for name, (variation_icon, assurance_icon) in stories.items():
+        got = icons.loc[name]
+        assert got["variation"] == variation_icon, name
+        assert (pd.isna(got["assurance"]) and assurance_icon is None) or got["assurance"] == assurance_icon, name
+    # Length of stay: one unusual month (31 of 36), beyond the limits, and common cause since.
+    los = report.result("Mean length of stay (days)").points
+    los = los[los["indicator"] == "Mean length of stay (days)"]
+    assert los["special_cause"].to_numpy().nonzero()[0].tolist() == [30]
+    assert los["sigma_signal"].iloc[30]
+
+
+def test_rules_default_to_making_data_count_for_control_charts() -> None:
+    months = [f"2025-{m:02d}" for m in range(1, 13)] * 2
+    # The last 7 months of indicator "a" sit above its mean (4.25): a Making Data Count shift.
+    values = np.r_[[3.0, 2, 3, 2, 3, 5, 6, 5, 6, 5, 6, 5], np.arange(12.0)]
+    data = pd.DataFrame({"indicator": ["a"] * 12 + ["b"] * 12, "date": months, "value": values,
+                         "chart": ["i"] * 12 + ["run"] * 12})
+    rep = qi.report.board_report(data)
+    assert rep.result("a").spec["rules"] == "mdc" and rep.result("b").spec["rules"] == "anhoej"
+    a = rep.table.set_index("indicator").loc["a"]
+    mdc = qi.spc(data[data["indicator"] == "a"], y="value", x="date", chart="i", rules="mdc")
+    assert a["variation"] == mdc.summary["variation"].iloc[0] == "neutral_high"
+    assert mdc.signal_rules().iloc[-7:].str.contains("shift").all()
+    # A profile brings its own rules; rules= applies to every chart (a run chart takes anhoej or ihi).
+    assert qi.report.board_report(data, profile="qcc").result("a").spec["rules"] == "western_electric"
+    assert qi.report.board_report(data, profile="qicharts2").result("a").spec["rules"] == "anhoej"
+    assert {r.spec["rules"] for r in qi.report.board_report(data, rules="ihi").results} == {"ihi"}
+    with pytest.raises(qi.InputError, match="need control limits, which a run chart has not"):
+        qi.report.board_report(data, rules="nelson")
 
 
 def test_demo_page_shows_every_indicator(demo_report: Path, data: pd.DataFrame) -> None:
@@ -176,6 +223,23 @@ def test_cli_report_from_parquet_with_flags(tmp_path: Path, small: pd.DataFrame)
                  "--chart", "run", "--direction", "increase", "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     assert page.count("Run chart") >= 3 and page.count("<td>increase</td>") == 3
+
+
+def test_cli_rules_and_profile(csv_input: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", str(csv_input), "-o", str(out)]) == 0
+    assert "rules: mdc." in out.read_text(encoding="utf-8")
+    assert main(["report", str(csv_input), "--rules", "anhoej", "-o", str(out)]) == 0
+    assert "rules: anhoej." in out.read_text(encoding="utf-8")
+    assert main(["report", str(csv_input), "--profile", "ptd", "-o", str(out)]) == 0
+    assert "rules: mdc." in out.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["spc", str(csv_input), "--value", "value", "--date", "date", "--by", "indicator", "--chart", "i",
+                 "--rules", "mdc", "--direction", "increase", "--target", "80", "--json"]) == 0
+    back = qi.SPCResult.from_json(capsys.readouterr().out)
+    assert (back.spec["rules"], back.spec["direction"], back.spec["target"]) == ("mdc", "increase", 80.0)
+    assert main(["spc", str(csv_input), "--value", "value", "--rules", "mdc"]) == 2  # a run chart by default
+    assert "need control limits" in capsys.readouterr().err
 
 
 def test_cli_errors_go_to_stderr(csv_input: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -137,3 +137,103 @@ def test_figure_svg_is_deterministic_and_closes() -> None:
     assert one == two
     assert plt.get_fignums() == before  # the pyplot figures were closed
     assert one.startswith('<div class="chart"><svg') and "I chart (XmR)" in one  # text stays text
+
+
+# -- funnel and culture results ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def survey() -> pd.DataFrame:
+    return qi.culture.example_survey()
+
+
+def shows_quietly(result, capsys: pytest.CaptureFixture[str]) -> str:
+    """The result's Jupyter HTML, checking that making it printed nothing and left no figure open."""
+    before = plt.get_fignums()
+    html = result._repr_html_()
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    assert plt.get_fignums() == before
+    assert html.startswith('<div class="qiscope"><style>')
+    return html
+
+
+def test_funnel_display(capsys: pytest.CaptureFixture[str]) -> None:
+    units = pd.DataFrame({"trust": ["A", "B", "C", "D", "E"], "deaths": [12.0, 30, 7, 45, 60],
+                          "cases": [100.0, 240, 80, 300, 250]})
+    f = qi.funnel(units, y="deaths", n="cases", by="trust")
+    html = shows_quietly(f, capsys)
+    rows = table_rows(html)
+    assert rows[0][:3] == ["kind", "units", "target"]
+    assert rows[1][:3] == ["proportion", "5", qh.fmt(f.target)]
+    outliers = f.points.loc[f.points["outlier"], "trust"].tolist()
+    assert outliers and all(f"<td>{name}</td>" in html for name in outliers)
+    assert html.count("<svg") == 1
+
+
+def test_score_table_display_is_a_grid_of_units_and_composites(survey, capsys) -> None:
+    table = qi.culture.score(survey, "sops-hospital-2.0", unit="unit")
+    assert isinstance(table, pd.DataFrame) and isinstance(table, qi.culture.ScoreTable)
+    assert type(table[table["kind"] == "item"]) is pd.DataFrame  # derived frames are plain
+    html = shows_quietly(table, capsys)
+    assert "Percent positive · sops-hospital-2.0 · 324 respondents" in html
+    rows = table_rows(html)
+    composites = list(pd.unique(table.loc[table["kind"] == "composite", "measure"]))
+    assert rows[0] == ["unit", "respondents", *(c.replace("_", " ") for c in composites)]
+    assert [r[0] for r in rows[1:]] == ["all respondents", *table["unit"].cat.categories]
+    # Every cell is the table's percent positive to one decimal, or "withheld".
+    cells = table[table["kind"] == "composite"]
+    cells = cells.assign(unit=cells["unit"].astype(object).fillna("all respondents")).set_index(["unit", "measure"])
+    for row in rows[1:]:
+        for measure, shown in zip(composites, row[2:], strict=True):
+            unit = row[0]
+            cell = cells.loc[(unit, measure)]
+            assert shown == ("withheld" if cell["suppressed"] else f"{cell['percent_positive']:.1f}"), (unit, measure)
+    stroke = next(r for r in rows if r[0] == "Stroke")
+    assert set(stroke[2:]) == {"withheld"}
+
+
+def test_score_table_display_without_units(survey, capsys) -> None:
+    table = qi.culture.score(survey, "sops-hospital-2.0", unit=None)
+    rows = table_rows(shows_quietly(table, capsys))
+    assert rows[0][:4] == ["measure", "respondents", "answers", "% positive"]
+    teamwork = table[(table["measure"] == "teamwork") & (table["kind"] == "composite")].iloc[0]
+    row = next(r for r in rows if r[0] == "teamwork")
+    assert row[3:6] == [f"{teamwork[c]:.1f}" for c in ("percent_positive", "ci_low", "ci_high")]
+
+
+def test_reliability_and_agreement_display(survey, capsys) -> None:
+    rel = qi.culture.reliability(survey, "sops-hospital-2.0", measure="teamwork")
+    html = shows_quietly(rel, capsys)
+    rows = table_rows(html)
+    assert rows[1] == ["Cronbach's alpha (Feldt interval)", qh.fmt(rel.alpha), qh.fmt(rel.alpha_ci_low),
+                       qh.fmt(rel.alpha_ci_high)]
+    assert "95% CI low" in rows[0]
+    assert all(item in html for item in rel.items["item"]) and "minres" in html
+    withheld = qi.culture.reliability(survey, "sops-hospital-2.0", measure="teamwork", min_n=1000)
+    assert "Withheld: " in shows_quietly(withheld, capsys)
+
+    agr = qi.culture.agreement(survey, "sops-hospital-2.0", measure="teamwork", unit="unit")
+    html = shows_quietly(agr, capsys)
+    rows = table_rows(html)
+    assert rows[1][:2] == ["ICC(1), mean group size", qh.fmt(agr.icc1)]
+    assert rows[3][:2] == ["ICC(2)", qh.fmt(agr.icc2)]
+    stroke = agr.units[agr.units["unit"] == "Stroke"].iloc[0]
+    assert stroke["suppressed"] and "withheld: fewer answers than min_n" in html
+
+
+def test_gap_display(survey, capsys) -> None:
+    gap = qi.culture.gap(survey, "leader-vulnerability", unit="unit")
+    assert isinstance(gap, qi.culture.GapTable)
+    html = shows_quietly(gap, capsys)
+    assert "Gap want_vulnerability − show_vulnerability (paired)" in html
+    rows = table_rows(html)
+    assert rows[1][0] == "all respondents" and rows[1][1] == str(gap["n"].iloc[0])
+    assert rows[1][rows[0].index("p (t)")] == "< 0.0001"  # p < 1e-4 shown as a bound
+    assert rows[1][rows[0].index("gap")] == qh.fmt(gap["diff"].iloc[0])
+    assert "withheld: fewer answers than min_n" in html
+
+
+def test_culture_display_escapes_labels(capsys) -> None:
+    survey = qi.culture.example_survey()
+    survey["unit"] = survey["unit"].astype(str).str.replace("Renal", "<b>Renal</b>")
+    html = shows_quietly(qi.culture.score(survey, "sops-hospital-2.0", unit="unit"), capsys)
+    assert "<b>Renal</b>" not in html and "&lt;b&gt;Renal&lt;/b&gt;" in html

@@ -1,4 +1,5 @@
-"""plotly drawing of SPC results: the same chart as matplotlib, with hover details per point.
+"""plotly drawing of SPC results and funnel plots: the same charts as matplotlib, with hover
+details per point (per unit in a funnel).
 
 plotly is optional (``pip install qiscope[plotly]``) and imported only when this backend is
 used.
@@ -12,13 +13,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..funnel import coverage_suffix
 from ._data import SeriesView, series_views, x_axis
+from ._funnel import funnel_view, y_range
 from ._style import COLOURS, POINT_LABELS
 
 if TYPE_CHECKING:
+    from ..funnel import FunnelResult
     from ..spc import SPCResult
 
-__all__ = ["plot_spc_plotly"]
+__all__ = ["plot_funnel_plotly", "plot_spc_plotly"]
 
 
 def _import_plotly() -> Any:
@@ -138,4 +142,55 @@ def plot_spc_plotly(res: SPCResult, *, show_95: bool = False, ncols: int = 3, ti
                       legend={"orientation": "h", "y": -0.12}, margin={"t": 90})
     for ann in fig.layout.annotations[: len(titles)]:  # subplot titles: left aligned, small
         ann.update(font={"size": 11}, xanchor="left", x=ann.x - 0.5 / ncols + 0.01)
+    return fig
+
+
+_PLOTLY_DASH = {"--": "dash", "-": "solid", ":": "dot", "-.": "dashdot"}
+
+
+def _funnel_hover(res: FunnelResult, names: np.ndarray) -> np.ndarray:
+    """One hover text per unit: its value, counts, z-score, its limits and whether it is outside."""
+    pts = res.points
+    text = ("<b>" + pd.Series(names, dtype=object) + "</b><br>value: " + _numbers(pts["value"])
+            + "<br>y / n: " + _numbers(pts["y"]) + " / " + _numbers(pts["n"])
+            + "<br>z: " + _numbers(pts["z"]))
+    for c in sorted(res.coverage):
+        s = coverage_suffix(c)
+        text = text + f"<br>{c:g}% limits: " + _numbers(pts[f"lcl_{s}"]) + " to " + _numbers(pts[f"ucl_{s}"])
+    text = text + np.where(pts["outlier"], "<br>outside the limits (outlier)", "<br>within the limits")
+    return text.to_numpy(dtype=object)
+
+
+def plot_funnel_plotly(res: FunnelResult, *, label_outliers: bool = True, show_unadjusted: bool = False,
+                       title: str | None = None, height: int | None = None) -> Any:
+    """Draw `res` as a plotly Figure with hover details per unit; see :meth:`FunnelResult.plot`."""
+    go, _ = _import_plotly()
+    view = funnel_view(res, show_unadjusted=show_unadjusted, title=title)
+    grid, pts = res.limits, res.points
+    fig = go.Figure()
+    for line in view.lines:
+        colour, width = (COLOURS["line"], 0.8) if line.unadjusted else (COLOURS["limit"], 1.2)
+        for k, col in enumerate((line.lower, line.upper)):
+            fig.add_trace(go.Scatter(x=grid["n"], y=grid[col], mode="lines", name=line.label,
+                                     legendgroup=line.label, showlegend=k == 0, hoverinfo="skip",
+                                     line={"color": colour, "width": width, "dash": _PLOTLY_DASH[line.dash]}))
+    n_range = [float(grid["n"].min()), float(grid["n"].max())]
+    fig.add_trace(go.Scatter(x=n_range, y=[res.target, res.target], mode="lines", name="target",
+                             hoverinfo="skip", line={"color": COLOURS["cl"], "width": 1.5}))
+    hover = _funnel_hover(res, view.names)
+    for is_outlier, name, colour, size in ((False, "unit", COLOURS["common_cause"], 7),
+                                           (True, "outlier", COLOURS["neutral"], 9)):
+        m = view.outlier == is_outlier
+        if not m.any():
+            continue
+        labelled = is_outlier and label_outliers
+        fig.add_trace(go.Scatter(x=pts["n"][m], y=pts["value"][m], mode="markers+text" if labelled else "markers",
+                                 name=name, text=view.names[m] if labelled else None, textposition="top right",
+                                 textfont={"size": 10}, marker={"color": colour, "size": size},
+                                 hovertext=hover[m], hoverinfo="text"))
+    subtitle = f"<br><sub>{view.note}</sub>" if view.note else ""
+    fig.update_layout(title={"text": view.title + subtitle, "x": 0.01, "xanchor": "left"},
+                      template="simple_white", hovermode="closest", height=height or 480,
+                      xaxis_title=view.x_label, yaxis_title=view.y_label, yaxis_range=list(y_range(res)),
+                      legend={"orientation": "h", "y": -0.18})
     return fig

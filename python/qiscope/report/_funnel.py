@@ -26,4 +26,14 @@ def funnel_html(result: FunnelResult) -> str:
     out = result.outliers
     cols = [c for c in out.columns if c != "z_winsorised"]
     outliers = qh.table(out, columns=cols) if len(out) else "<p>No unit is outside the limits.</p>"
-    return qh.block(qh.table(summary), outliers, qh.figure_svg(result.plot().figure), title="Funnel plot")
+    note = None
+    if result.withheld:
+        note = (f"Not plotted: {', '.join(result.withheld)} "
+                f"({result.spec.get('withheld_reason', 'withheld')}).")
+    chart = qh.figure_svg(result.plot(pyplot=False).figure)
+    return qh.block(qh.table(summary), outliers, chart, title=_title(result), note=note)
+
+
+def _title(result: FunnelResult) -> str:
+    measure = result.spec.get("measure")
+    return f"Funnel plot: {measure} by unit" if measure else "Funnel plot"

@@ -23,7 +23,7 @@ import pandas as pd
 from .._frames import Column, as_frame, numeric
 from ..errors import InputError
 from ..plot import chart_name
-from ..spc import SPCResult, spc
+from ..spc import _TIME_WEIGHTED, SPCResult, spc
 from . import html as qh
 from ._spc import icon_table, spc_chart
 from .icons import icon_key
@@ -117,7 +117,10 @@ def board_report(data: Any, *, indicator: str = "indicator", date: str = "date",
         and rules restart where an indicator's label changes, and the icons come from the
         latest phase (Making Data Count's "rebase"). Default: the column ``phase`` if any.
     rules, profile : str, optional
-        Passed to :func:`qiscope.spc` (for example ``rules="mdc"``, ``profile="ptd"``).
+        Passed to :func:`qiscope.spc`. Default: the Making Data Count rules (``"mdc"``: a point
+        beyond the limits, a run of 7 on one side of the mean, a trend of 7, two of three beyond 2
+        sigma) for control charts, Anhøj's rules for run charts. A ``profile`` (for example
+        ``"ptd"``, NHSRplotthedots) brings its own rules; ``rules=`` applies to every chart.
     title, intro : str
         The page's title and an introductory paragraph.
 
@@ -157,13 +160,23 @@ def board_report(data: Any, *, indicator: str = "indicator", date: str = "date",
     for (c, d, m, with_n), members in config.groupby(["chart", "direction", "multiply", "has_n"], sort=False):
         rows = frame if len(members) == len(config) else frame[frame[ind].isin(members.index)]
         result = spc(rows, y=y, n=den if with_n else None, x=x, by=ind, chart=c, direction=d, multiply=m,
-                     target=target_arg, part=phase_col, rules=rules, profile=profile)
+                     target=target_arg, part=phase_col, rules=_rules_for(c, rules, profile), profile=profile)
         where.update(dict.fromkeys(members.index, len(results)))
         results.append(result)
     order = list(config.index)
     table = pd.concat([_latest(r, ind) for r in results], ignore_index=True)
     table = table.set_index(ind).loc[order].reset_index()
     return BoardReport(results=results, table=table, indicator=ind, title=title, intro=intro, _where=where)
+
+
+def _rules_for(chart: str, rules: str | None, profile: str | None) -> str | None:
+    """The rule set of one chart type in the report: Making Data Count's for control charts, as
+    a Making Data Count board report reads them, unless ``rules=`` or a profile says otherwise.
+    Run charts keep Anhøj's rules and time-weighted charts their own limits (None: qi.spc's
+    defaults)."""
+    if rules is not None or profile is not None:
+        return rules
+    return None if chart == "run" or chart in _TIME_WEIGHTED else "mdc"
 
 
 def _configurations(frame: pd.DataFrame, ind: str, den: str | None, *, chart: Any, direction: Any,
