@@ -63,6 +63,10 @@ def cases() -> dict[str, dict]:
     for chart in ("p", "u"):
         out[f"many_{chart}"] = dict(data=big, y="e", n="n", x="x", by="s", chart=chart, y_neg=False,
                                     target=0.3, direction="increase")
+    for rules in ("mdc", "western_electric", "nelson"):
+        out[f"many_i_{rules}"] = dict(data=big, y="y", x="x", by="s", chart="i", rules=rules, direction="decrease")
+    out["many_p_ptd"] = dict(data=big, y="e", n="n", x="x", by="s", chart="p", profile="ptd", target=0.3,
+                             direction="increase")
     out["bernoulli"] = dict(y=(rng.random(200) < 0.1).astype(float), chart="bernoulli_cusum", target=0.1)
     return out
 

@@ -272,17 +272,19 @@ def funnel(data: Any, *, y: str, n: str, by: Any = None, **options: Any) -> Funn
 
 
 def score(data: Any, instrument: Any, *, unit: str, **options: Any) -> Any:
-    """Survey scoring on a Dask DataFrame (``qi.culture.score``): the hook for the culture module.
+    """Survey scoring on a Dask DataFrame (``qi.culture.score``): a hook, not yet implemented.
 
-    The plan, for the lead to complete when ``qiscope.culture`` is merged: scoring adds up
-    per-unit counts (respondents, valid answers, positive / neutral / negative per item and
-    composite), so each partition would compute those counts with the culture core and a
-    groupby-sum would reduce them before one call that turns totals into percentages, intervals
-    and suppression. That needs a counts-only entry point in the culture core, which does not
-    exist on this branch.
+    Left for the lead. The plan: the counts behind a score table add up across partitions
+    (respondents, valid answers and positive / neutral / negative answers per unit and item,
+    and for the composites' respondent-clustered intervals each respondent's per-composite
+    counts reduced to per-unit sums of squares), so each partition would compute them with the
+    culture core and a groupby-sum would reduce them before one call that turns totals into
+    percentages, intervals and suppression. Scoring each partition with ``qi.culture.score``
+    instead would be wrong: the overall rows and the complementary suppression need every
+    unit at once. The culture core has no counts-only entry point yet; that is the missing
+    piece.
     """
     raise NotImplementedError(
-        "qiscope.dask.score needs the culture module's per-unit counts entry point, which is not "
-        "merged yet (see the docstring for the plan)"
+        "qiscope.dask.score is not implemented: it needs a counts-only entry point in the culture "
+        "core (per-unit sufficient statistics that add up across partitions); see its docstring"
     )
-
