@@ -41,6 +41,7 @@ void add(SpecialCauses& out, const Marks& marks, std::uint32_t bit) {
 RunsAnalysis runs_analysis(const Segment& usable, const detail::Zones& z, bool ordered, bool localise,
                            Marks& long_runs, Marks& crossings) {
   std::vector<std::size_t> useful;
+  useful.reserve(usable.size());
   for (std::size_t pos : usable)
     if (z.side[pos] != 0) useful.push_back(pos);
   RunsAnalysis r;
@@ -92,6 +93,8 @@ SpecialCauses find_special_causes(const PhaseView& ph, RuleSet rules, const Opti
   // excluded point is skipped, or ends every pattern with Options::missing_breaks).
   Segment usable;
   std::vector<Segment> segments(1);
+  usable.reserve(n);  // one allocation each, not one per doubling (this runs for every phase)
+  segments.back().reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const bool takes_part = (ph.excluded.empty() || !ph.excluded[i]) && std::isfinite(ph.value[i]) &&
                             std::isfinite(ph.cl[i]);
