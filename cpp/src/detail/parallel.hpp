@@ -23,19 +23,26 @@ void parallel_for(std::size_t count, int n_threads, std::size_t min_per_thread, 
     for (std::size_t i = 0; i < count; ++i) fn(i);
     return;
   }
+  // Threads take blocks of consecutive indices. Neighbouring tasks write neighbouring output
+  // (series share cache lines of the one-byte flag columns), so handing out single indices
+  // in turn would make the threads fight over those lines; 16 blocks a thread still balance
+  // unequal tasks.
+  const std::size_t block = std::max<std::size_t>(1, count / (threads * 16));
   std::atomic<std::size_t> next{0};
   std::vector<std::exception_ptr> errors(threads);
   std::vector<std::size_t> error_index(threads, count);
   auto worker = [&](std::size_t w) {
     for (;;) {
-      std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
-      if (i >= count) return;
-      try {
-        fn(i);
-      } catch (...) {
-        if (i < error_index[w]) {
-          error_index[w] = i;
-          errors[w] = std::current_exception();
+      const std::size_t first = next.fetch_add(block, std::memory_order_relaxed);
+      if (first >= count) return;
+      for (std::size_t i = first; i < std::min(count, first + block); ++i) {
+        try {
+          fn(i);
+        } catch (...) {
+          if (i < error_index[w]) {
+            error_index[w] = i;
+            errors[w] = std::current_exception();
+          }
         }
       }
     }
