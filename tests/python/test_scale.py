@@ -137,3 +137,17 @@ def test_funnel_takes_an_arrow_table() -> None:
     got = qi.funnel(arrow, y="deaths", n="cases", by="trust")
     expected = qi.funnel(arrow.to_pandas(), y="deaths", n="cases", by="trust")
     pd.testing.assert_frame_equal(got.points, expected.points, check_exact=True)
+
+
+def test_arrow_columns_with_nulls_and_chunks_give_the_pandas_result() -> None:
+    pa = pytest.importorskip("pyarrow")
+    frame = table(6, 20, seed=8)
+    chunks = [pa.Table.from_pandas(frame.iloc[k:k + 40], preserve_index=False) for k in (0, 40, 80)]
+    arrow = pa.concat_tables(chunks)  # three chunks per column: no zero-copy view possible
+    assert arrow.column("y").num_chunks == 3
+    events = pa.array(frame["events"].astype("Int64").mask(frame.index % 17 == 0))  # ints with nulls
+    arrow = arrow.set_column(arrow.column_names.index("events"), "events", events)
+    kw = dict(y="events", n="n", x="t", by="unit", chart="p")
+    assert_identical(qi.spc(arrow, **kw), qi.spc(arrow.to_pandas(), **kw))
+    kw = dict(y="y", x="t", by="unit", chart="i")
+    assert_identical(qi.spc(arrow, **kw), qi.spc(arrow.to_pandas(), **kw))
