@@ -160,7 +160,10 @@ def spc(data: Any, **options: Any) -> DaskSPCResult:
     ----------
     data : dask.dataframe.DataFrame
         The rows. ``y``, ``n``, ``x``, ``by``, ``risk`` (and ``part``, ``exclude``, ``target``
-        when given as columns) must name its columns.
+        when given as columns) must name its columns. A single ``by`` may instead be the
+        frame's index when its divisions are known (``ddf.set_index("trust")``, or Parquet
+        read sorted): then every series is already whole in one partition and no shuffle
+        is made.
     **options
         As :func:`qiscope.spc`. ``x`` is required: after the shuffle, row order is only known
         through x (rows sharing an x keep their input order).
@@ -187,6 +190,13 @@ def spc(data: Any, **options: Any) -> DaskSPCResult:
         )
     if "data" in options:
         raise InputError("give the Dask DataFrame as the first argument", column="data", rule="type")
+    by = _names(options.get("by"))
+    # A frame indexed by its one series column with known divisions already holds each series
+    # whole in one partition (dask's fast groupby case): no shuffle is needed.
+    presorted = (len(by) == 1 and by[0] not in data.columns and data.index.name == by[0]
+                 and data.known_divisions)
+    if presorted:
+        data = data.reset_index()
     roles = _spc_columns(options)
     _require_columns(data, roles)
     x_dtype = data.dtypes[options["x"]]
@@ -198,12 +208,14 @@ def spc(data: Any, **options: Any) -> DaskSPCResult:
             column=options["x"],
             rule="text_x",
         )
-    by = _names(options.get("by"))
     columns = list(dict.fromkeys(name for value in roles.values() for name in _names(value)))
     frame = data[columns].map_partitions(
         _with_row_key, meta=data[columns]._meta.assign(**{_ROW_KEY: np.zeros(0, dtype=np.int64)})
     )
-    frame = frame.shuffle(on=by) if by else frame.repartition(npartitions=1)
+    if by and not presorted:
+        frame = frame.shuffle(on=by)
+    elif not by:
+        frame = frame.repartition(npartitions=1)
     by_dtypes = {name: data.dtypes[name] for name in by}
     phase_names = isinstance(options.get("part"), str)
     meta = (_schema.points_meta(by_dtypes, x_dtype, target=options.get("target") is not None),

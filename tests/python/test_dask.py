@@ -207,3 +207,17 @@ def test_row_keys_restore_the_input_order_across_partitions() -> None:
     keys = keyed.compute(scheduler="synchronous")[_ROW_KEY].to_numpy()
     assert np.all(np.diff(keys) > 0)  # unique and increasing in input order
     assert (keys >> 40).tolist() == [0] * 4 + [1] * 3 + [2] * 3  # the partition number on top
+
+
+def test_frame_indexed_by_the_series_needs_no_shuffle() -> None:
+    pdf = long_table()
+    with dask.config.set(scheduler="synchronous"):  # set_index's own sort, done beforehand
+        indexed = dd.from_pandas(pdf, npartitions=4).set_index("trust").persist()
+    assert indexed.known_divisions
+    options = dict(y="value", x="month", by="trust", chart="i")
+    lazy = qdask.spc(indexed, **options)
+    assert "shuffle" not in str(lazy.points.dask.keys()).lower()
+    with dask.config.set(scheduler="synchronous"):
+        got = lazy.compute()
+    # The same rows in the order the indexed frame holds them.
+    assert_same(got, qi.spc(indexed.reset_index().compute(), **options))
