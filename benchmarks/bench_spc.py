@@ -184,7 +184,35 @@ def speed_table(cases: list, repeat: int, threads: int | None) -> None:
           f"peak {r['peak_rss_mib']:.0f} MiB, x floor {r['ratio_to_floor']:.0f}")
 
 
+def machine_ceiling() -> float:
+    """What two threads can gain on this machine right now: the same arithmetic (numpy, which
+    releases the GIL, writing in place so that no memory is allocated) run one after the other,
+    then in two threads at once. A machine whose second core is busy gives far less than 2."""
+    import numpy as np
+
+    arrays = [np.random.default_rng(k).random(1_000_000) for k in range(2)]
+
+    def work(a: np.ndarray) -> None:
+        for _ in range(40):
+            np.sqrt(a, out=a)
+            np.multiply(a, 1.0000001, out=a)
+
+    work(arrays[0])  # warm up
+    t0 = time.perf_counter()
+    for a in arrays:
+        work(a)
+    serial = time.perf_counter() - t0
+    workers = [threading.Thread(target=work, args=(a,)) for a in arrays]
+    t0 = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return serial / (time.perf_counter() - t0)
+
+
 def thread_table(repeat: int) -> None:
+    print(f"machine's own ceiling for 2 threads now (numpy sorts in two threads): {machine_ceiling():.2f}x")
     print(f"{'series':>8} {'points':>8} {'chart':>5} {'1 thread s':>11} {'2 threads s':>12} {'speed-up':>9}")
     for case in THREAD_CASES:
         one = _child(case, repeat, 1)
