@@ -177,7 +177,9 @@ def spc(data: Any, **options: Any) -> DaskSPCResult:
     Notes
     -----
     Each partition is computed on its own, so options checked against "the longest series"
-    (``part`` and ``exclude`` positions) are checked within the partition.
+    (``part`` and ``exclude`` positions) are checked within the partition. A categorical
+    ``by`` column should have known categories (``ddf.categorize()``); with unknown ones each
+    partition has its own and the combined labels may not keep the pandas path's dtype.
     """
     dask, dd = _dask()
     _check_frame(data)
