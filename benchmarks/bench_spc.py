@@ -212,7 +212,7 @@ def machine_ceiling() -> float:
 
 
 def thread_table(repeat: int) -> None:
-    print(f"machine's own ceiling for 2 threads now (numpy sorts in two threads): {machine_ceiling():.2f}x")
+    print(f"machine's own ceiling for 2 threads now (numpy arithmetic in two threads): {machine_ceiling():.2f}x")
     print(f"{'series':>8} {'points':>8} {'chart':>5} {'1 thread s':>11} {'2 threads s':>12} {'speed-up':>9}")
     for case in THREAD_CASES:
         one = _child(case, repeat, 1)
