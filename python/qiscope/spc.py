@@ -96,6 +96,7 @@ def spc(
     trend_ties: str | None = None,
     tests: int | Sequence[int] | None = None,
     flag_points: str | None = None,
+    runs_method: str = "anhoej",
     x_categorical: bool | None = None,
     risk: Any = None,
     lam: float = 0.2,
@@ -197,6 +198,11 @@ def spc(
     tests : int or list of int, optional
         The numbered rules to apply with ``rules="western_electric"`` (1-4) or ``"nelson"``
         (1-8), for example ``tests=[1, 2, 5]``. Default: all of them (qcc profile: 1 and 4).
+    runs_method : str
+        Critical values of the runs analysis: ``"anhoej"`` (default), or the ``"bestbox"`` and
+        ``"cutbox"`` limits of Anhøj & Wentzel-Larsen (2020) for 10-100 useful points (as
+        qicharts2's ``method``; Anhøj's limits outside that range). The reported
+        ``longest_run_max`` and ``n_crossings_min`` stay Anhøj's.
     flag_points : str, optional
         Which points of a signalling pattern are flagged: ``"pattern"`` (default: every point
         of the run, trend or window) or ``"completing"`` (as qcc: only from the point where the
@@ -305,6 +311,7 @@ def spc(
         "trend_ties_break": None if trend_ties is None else _ties(trend_ties),
         "rule_numbers": _rule_numbers(tests),
         "flag_points": flag_points,
+        "runs_method": runs_method,
         "lambda": lam,
         "k": k,
         "h": h,

@@ -240,3 +240,26 @@ TEST(Errors, BadInputNamesColumnAndRow) {
   EXPECT_EQ(parse_chart("xmr"), Chart::i);
   EXPECT_THROW(nlohmann::json({{"charts", "i"}}).get<Spec>(), qiscope::input_error);
 }
+
+TEST(RunChart, BestBoxAndCutBoxFollowThePublishedLimits) {
+  // Anhøj & Wentzel-Larsen (2020), n = 10: best box crossings >= 2 and longest <= 6; the cut
+  // box removes the corner (2, 6) and adds the border cells (3, 6) and (2, 5).
+  EXPECT_FALSE(runs_signal(RunsMethod::bestbox, 10, 2, 6));
+  EXPECT_TRUE(runs_signal(RunsMethod::bestbox, 10, 1, 6));
+  EXPECT_TRUE(runs_signal(RunsMethod::bestbox, 10, 2, 7));
+  EXPECT_TRUE(runs_signal(RunsMethod::cutbox, 10, 2, 6));
+  EXPECT_FALSE(runs_signal(RunsMethod::cutbox, 10, 3, 6));
+  EXPECT_FALSE(runs_signal(RunsMethod::cutbox, 10, 2, 5));
+  EXPECT_FALSE(runs_signal(RunsMethod::cutbox, 10, 3, 5));
+  // n = 12 has no border cells: the cut box is the best box (crossings >= 3, longest <= 6).
+  EXPECT_FALSE(runs_signal(RunsMethod::cutbox, 12, 3, 6));
+  EXPECT_TRUE(runs_signal(RunsMethod::cutbox, 12, 3, 7));
+  // Anhøj at n = 12 (longest <= 7, crossings >= 3) accepts (3, 7).
+  EXPECT_FALSE(runs_signal(RunsMethod::anhoej, 12, 3, 7));
+  // Outside 10-100 both boxes fall back to Anhøj's limits (n = 9: longest <= 6, crossings >= 2).
+  for (auto m : {RunsMethod::bestbox, RunsMethod::cutbox}) {
+    EXPECT_FALSE(runs_signal(m, 9, 2, 6));
+    EXPECT_TRUE(runs_signal(m, 9, 1, 6));
+    EXPECT_EQ(runs_signal(m, 101, 40, 9), runs_signal(RunsMethod::anhoej, 101, 40, 9));
+  }
+}

@@ -208,3 +208,20 @@ def test_a_profiles_rule_set_applies_to_shewhart_charts_only(profile: str) -> No
     assert qi.spc(y=y, chart="run", profile=profile).spec["rules"] == "anhoej"
     expected = {"ptd": "mdc", "mdc_excel": "mdc", "qcc": "western_electric"}[profile]
     assert qi.spc(y=y, chart="i", profile=profile).spec["rules"] == expected
+
+
+def test_runs_method_best_box_signals_where_anhoej_does_not() -> None:
+    # 12 useful points (five on the median 5): a run of 7 and 3 crossings. Anhøj's limits at
+    # n = 12 (longest <= 7, crossings >= 3) accept it; the best box (longest <= 6) does not.
+    y = [6.0] * 7 + [4.0] * 2 + [6.0] + [4.0] * 2 + [5.0] * 5
+    anhoej = qi.spc(y=y, chart="run")
+    best = qi.spc(y=y, chart="run", runs_method="bestbox")
+    row = anhoej.summary.iloc[0]
+    assert (row.n_points, row.longest_run, row.n_crossings) == (12, 7, 3)
+    assert not row.runs_signal
+    assert bool(best.summary.loc[0, "runs_signal"])
+    assert best.summary.loc[0, "longest_run_max"] == row.longest_run_max  # reported limits stay Anhøj's
+    assert qi.SPCResult.from_json(best.to_json()).spec["runs_method"] == "bestbox"
+    with pytest.raises(qi.InputError) as info:
+        qi.spc(y=y, chart="run", runs_method="box")
+    assert info.value.column == "runs_method"

@@ -39,7 +39,7 @@ void add(SpecialCauses& out, const Marks& marks, std::uint32_t bit) {
 /// neither break nor count); with `localise`, marks every run longer than the limit and, with
 /// too few crossings, every useful point.
 RunsAnalysis runs_analysis(const Segment& usable, const detail::Zones& z, bool ordered, bool localise,
-                           Marks& long_runs, Marks& crossings) {
+                           RunsMethod method, Marks& long_runs, Marks& crossings) {
   std::vector<std::size_t> useful;
   useful.reserve(usable.size());
   for (std::size_t pos : usable)
@@ -60,11 +60,14 @@ RunsAnalysis runs_analysis(const Segment& usable, const detail::Zones& z, bool o
   const bool long_run = longest > r.longest_run_max;
   const bool few_crossings = r.n_crossings < r.n_crossings_min;
   // Runs tests need a time order: none for categorical x, nor on the MR chart (as qicharts2).
-  r.signal = ordered && (long_run || few_crossings);
+  // The reported limits stay Anhøj's whatever the method (as qicharts2 reports them).
+  r.signal = ordered && runs_signal(method, r.n_useful, r.n_crossings, longest);
   if (r.signal && localise) {
-    detail::find_runs(useful, z.side, static_cast<int>(r.longest_run_max) + 1, true, true,
-                      FlagPoints::pattern, long_runs);
-    if (few_crossings)
+    if (long_run)
+      detail::find_runs(useful, z.side, static_cast<int>(r.longest_run_max) + 1, true, true,
+                        FlagPoints::pattern, long_runs);
+    // Too few crossings, or a box signal that neither Anhøj limit localises: every useful point.
+    if (few_crossings || !long_run)
       for (std::size_t pos : useful) crossings.mark(pos, 0);
   }
   return r;
@@ -113,7 +116,8 @@ SpecialCauses find_special_causes(const PhaseView& ph, RuleSet rules, const Opti
     if (z.beyond3[i] != 0) outside.mark(i, z.side[i]);
 
   Marks long_runs = marks(), few_crossings = marks();
-  out.runs = runs_analysis(usable, z, ph.ordered, rules == RuleSet::anhoej, long_runs, few_crossings);
+  out.runs = runs_analysis(usable, z, ph.ordered, rules == RuleSet::anhoej, o.runs_method, long_runs,
+                          few_crossings);
 
   const FlagPoints flag = o.flag_points;
   auto each_segment = [&](auto&& find) {

@@ -157,6 +157,7 @@ Options resolve(const Spec& spec) {
   if (spec.shift_n) o.shift_n = *spec.shift_n;
   if (spec.trend_n) o.trend_n = *spec.trend_n;
   if (spec.two_of_three) o.two_of_three = *spec.two_of_three;
+  o.runs_method = spec.runs_method;
   if (spec.trend_ties_break) o.trend_ties_break = *spec.trend_ties_break;
   if (spec.flag_points) o.flag_points = *spec.flag_points;
   if (!spec.rule_numbers.empty()) {

@@ -50,6 +50,8 @@ struct Spec {
   std::optional<int> shift_n;
   std::optional<int> trend_n;          ///< points in a trend (IHI 5, MDC 7, Nelson 6)
   std::optional<TwoOfThree> two_of_three;
+  /// Critical values of the runs analysis (qicharts2's `method`).
+  RunsMethod runs_method = RunsMethod::anhoej;
   std::optional<bool> trend_ties_break;  ///< a repeated value breaks a trend (else it is skipped)
   /// Western Electric (1-4) or Nelson (1-8) rules to apply; empty: the profile's choice (all of
   /// them; qcc: 1 and 4). Only for those two rule sets.
@@ -79,6 +81,7 @@ struct Options {
   int shift_n;
   int trend_n;
   TwoOfThree two_of_three;
+  RunsMethod runs_method;
   bool trend_ties_break;
   bool freeze_ignored_with_parts;  ///< qicharts2: `freeze` has no effect when phases are given
   /// Western Electric / Nelson rules in force: bit k - 1 set applies rule k.

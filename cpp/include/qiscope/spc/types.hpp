@@ -34,6 +34,10 @@ enum class Aggregate : std::uint8_t { mean, median, sum };
 /// or `mdc2023` (since November 2023 every point beyond 2 sigma counts).
 enum class TwoOfThree : std::uint8_t { legacy, mdc2023 };
 
+/// Critical values of the runs analysis: Anhøj's n-adaptive limits, or the "best box" and
+/// "cut box" limits of Anhøj & Wentzel-Larsen (2020, PLoS ONE 15(6):e0233920), n = 10-100.
+enum class RunsMethod : std::uint8_t { anhoej, bestbox, cutbox };
+
 /// Which points of a signalling pattern are flagged: all of it (`pattern`, qiscope's default and
 /// NHSRplotthedots') or only those where it is complete and after (`completing`, as qcc: from the
 /// 7th point of a run of 7, the newest point of a 2-of-3 window).
@@ -74,6 +78,8 @@ inline constexpr NameTable<Aggregate, 3> aggregate_names{{
     {Aggregate::mean, "mean"}, {Aggregate::median, "median"}, {Aggregate::sum, "sum"}}};
 inline constexpr NameTable<TwoOfThree, 2> two_of_three_names{{
     {TwoOfThree::legacy, "legacy"}, {TwoOfThree::mdc2023, "2023"}}};
+inline constexpr NameTable<RunsMethod, 3> runs_method_names{{
+    {RunsMethod::anhoej, "anhoej"}, {RunsMethod::bestbox, "bestbox"}, {RunsMethod::cutbox, "cutbox"}}};
 inline constexpr NameTable<FlagPoints, 2> flag_points_names{{
     {FlagPoints::pattern, "pattern"}, {FlagPoints::completing, "completing"}}};
 inline constexpr NameTable<PointType, 4> point_type_names{{
@@ -117,6 +123,7 @@ inline std::string_view to_string(Direction v) { return detail::name_of(detail::
 inline std::string_view to_string(Profile v) { return detail::name_of(detail::profile_names, v); }
 inline std::string_view to_string(Aggregate v) { return detail::name_of(detail::aggregate_names, v); }
 inline std::string_view to_string(TwoOfThree v) { return detail::name_of(detail::two_of_three_names, v); }
+inline std::string_view to_string(RunsMethod v) { return detail::name_of(detail::runs_method_names, v); }
 inline std::string_view to_string(FlagPoints v) { return detail::name_of(detail::flag_points_names, v); }
 inline std::string_view to_string(PointType v) { return detail::name_of(detail::point_type_names, v); }
 inline std::string_view to_string(Variation v) { return detail::name_of(detail::variation_names, v); }
@@ -132,6 +139,7 @@ inline Direction parse_direction(std::string_view s) { return detail::parse_name
 inline Profile parse_profile(std::string_view s) { return detail::parse_name(detail::profile_names, s, "profile"); }
 inline Aggregate parse_aggregate(std::string_view s) { return detail::parse_name(detail::aggregate_names, s, "agg"); }
 inline TwoOfThree parse_two_of_three(std::string_view s) { return detail::parse_name(detail::two_of_three_names, s, "two_of_three"); }
+inline RunsMethod parse_runs_method(std::string_view s) { return detail::parse_name(detail::runs_method_names, s, "runs_method"); }
 inline FlagPoints parse_flag_points(std::string_view s) { return detail::parse_name(detail::flag_points_names, s, "flag_points"); }
 
 }  // namespace qiscope::spc
