@@ -1,4 +1,4 @@
-"""qiscope on Dask DataFrames: the same charts as ``qi.spc`` and ``qi.funnel``, beyond one machine.
+"""qiscope on Dask DataFrames: the results of ``qi.spc``, ``qi.funnel`` and ``qi.culture.score``.
 
 >>> import dask.dataframe as dd, qiscope.dask
 >>> ddf = dd.read_parquet("indicators/")                                   # doctest: +SKIP
@@ -20,6 +20,9 @@ same task per partition; their ``meta`` is built from the schema the pandas path
 A funnel plot needs only each unit's totals, which add up across partitions: ``funnel`` sums
 y and n per unit in each partition, reduces those sums with a groupby-sum, and makes one C++
 call on the (small) table of unit totals.
+
+Survey scoring (``score``) collects the unit and item columns and makes one call of the culture
+core (see its docstring: a counts-based reduction is planned, not yet there).
 
 Requires ``pip install 'qiscope[dask]'``. Inside a Dask worker the core uses all cores by
 default; with several worker processes per machine pass ``n_threads=1`` to avoid
@@ -285,20 +288,47 @@ def funnel(data: Any, *, y: str, n: str, by: Any = None, **options: Any) -> Funn
     return _pandas_funnel(totals, y=y, n=n, by=names, **options)
 
 
-def score(data: Any, instrument: Any, *, unit: str, **options: Any) -> Any:
-    """Survey scoring on a Dask DataFrame (``qi.culture.score``): a hook, not yet implemented.
+def score(data: Any, instrument: Any, *, unit: str | None = "unit", min_n: int | str | None = None,
+          **options: Any) -> Any:
+    """``qi.culture.score`` on a Dask DataFrame: the same table, from the same single C++ call.
 
-    Left for the lead. The plan: the counts behind a score table add up across partitions
-    (respondents, valid answers and positive / neutral / negative answers per unit and item,
-    and for the composites' respondent-clustered intervals each respondent's per-composite
-    counts reduced to per-unit sums of squares), so each partition would compute them with the
-    culture core and a groupby-sum would reduce them before one call that turns totals into
-    percentages, intervals and suppression. Scoring each partition with ``qi.culture.score``
-    instead would be wrong: the overall rows and the complementary suppression need every
-    unit at once. The culture core has no counts-only entry point yet; that is the missing
-    piece.
+    Parameters
+    ----------
+    data : dask.dataframe.DataFrame
+        One row per respondent, one column per instrument item (raw codes).
+    instrument, unit, min_n, **options
+        As :func:`qiscope.culture.score`; ``unit`` must name a column (or be None).
+
+    Returns
+    -------
+    ScoreTable
+        Exactly ``qi.culture.score(data.compute(), instrument, unit=unit, min_n=min_n, ...)``.
+
+    Notes
+    -----
+    Interim implementation: the partitions are read (and filtered, if the graph does so) where
+    the data live, but only the unit column and the instrument's item columns are collected,
+    and the table is scored by one call of the culture core. Those columns are small (one code
+    per respondent and item: a million respondents of a 40-item survey are 320 MB as float64),
+    but they do have to fit on the client. Scoring each partition with ``qi.culture.score``
+    would be wrong: the overall rows and the complementary suppression need every unit at
+    once. The planned replacement sums per-partition sufficient statistics (per unit and item:
+    valid, positive, neutral, negative and DNA counts and code sums; per composite: scored
+    respondents, positive respondents, score sums and the co-answer counts that give the
+    respondent-clustered variance of the item-mean percentage) and scores the totals once; it
+    needs a counts-only entry point in the culture core that does not exist yet.
     """
-    raise NotImplementedError(
-        "qiscope.dask.score is not implemented: it needs a counts-only entry point in the culture "
-        "core (per-unit sufficient statistics that add up across partitions); see its docstring"
-    )
+    from .culture._instrument import as_instrument
+    from .culture import score as _pandas_score
+
+    _check_frame(data)
+    _require_columns(data, {"unit": unit})
+    inst = as_instrument(instrument)
+    missing = [item for item in inst.items if item not in data.columns]
+    if missing:
+        raise InputError(
+            f"item {missing[0]!r} of instrument {inst.name!r} is not a column of the responses "
+            f"(columns: {list(data.columns)[:12]}{'...' if len(data.columns) > 12 else ''})",
+            column=missing[0], rule="unknown_item")
+    columns = list(dict.fromkeys([*_names(unit), *inst.items]))
+    return _pandas_score(data[columns].compute(), inst, unit=unit, min_n=min_n, **options)

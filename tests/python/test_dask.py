@@ -169,9 +169,67 @@ def test_errors_from_the_core_reach_the_caller() -> None:
     assert err.value.rule == "numerator_le_denominator"
 
 
-def test_score_hook_names_what_is_missing() -> None:
-    with pytest.raises(NotImplementedError, match="counts-only entry point in the culture"):
-        qdask.score(None, None, unit="unit")
+def small_units_survey() -> pd.DataFrame:
+    """The example survey without its smallest unit, so that one unit (Endoscopy, 7
+    respondents) is below min_n and complementary suppression has to protect it."""
+    survey = qi.culture.example_survey()
+    survey = survey[survey["unit"] != "Stroke"].reset_index(drop=True)
+    survey["unit"] = survey["unit"].cat.remove_unused_categories()
+    return survey
+
+
+def saq_survey(seed: int = 11, rows: int = 400) -> pd.DataFrame:
+    """Random SAQ codes 1-5 with blanks, in units of very different sizes."""
+    rng = np.random.default_rng(seed)
+    inst = qi.culture.instrument("saq-short-form")
+    frame = pd.DataFrame({item: rng.integers(1, 6, rows).astype(float) for item in inst.items})
+    frame = frame.mask(rng.random(frame.shape) < 0.05)
+    frame.insert(0, "ward", rng.choice(["A", "B", "C", "D", "E"], rows, p=[0.42, 0.3, 0.2, 0.07, 0.01]))
+    return frame
+
+
+@pytest.mark.parametrize("npartitions", [1, 3, 7])
+def test_score_equals_pandas_path_with_suppression(npartitions: int) -> None:
+    ddf = dd.from_pandas(small_units_survey(), npartitions=npartitions)
+    with dask.config.set(scheduler="synchronous"):
+        expected = qi.culture.score(ddf.compute(), "sops-hospital-2.0", unit="unit")
+        got = qdask.score(ddf, "sops-hospital-2.0", unit="unit")
+    assert (expected["reason"] == "below_min_n").any() and (expected["reason"] == "complementary").any()
+    assert qi.culture.instrument("sops-hospital-2.0").reverse  # reverse items are scored
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got.attrs == expected.attrs
+
+
+@pytest.mark.parametrize("options", [{}, {"min_n": "ahrq", "composite": "pooled"},
+                                     {"min_n": 6, "conf_level": 0.9, "reverse_by": "observed"}])
+def test_score_equals_pandas_path_saq(options: dict) -> None:
+    ddf = dd.from_pandas(saq_survey(), npartitions=4)
+    with dask.config.set(scheduler="synchronous"):
+        expected = qi.culture.score(ddf.compute(), "saq-short-form", unit="ward", **options)
+        got = qdask.score(ddf, "saq-short-form", unit="ward", **options)
+    assert (expected["kind"] == "scale").any() and expected["suppressed"].any()
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_score_without_unit_and_bad_input() -> None:
+    survey = saq_survey()
+    ddf = dd.from_pandas(survey, npartitions=3)
+    with dask.config.set(scheduler="synchronous"):
+        pd.testing.assert_frame_equal(qdask.score(ddf, "saq-short-form", unit=None),
+                                      qi.culture.score(survey, "saq-short-form", unit=None), check_exact=True)
+        with pytest.raises(qi.InputError) as err:
+            qdask.score(ddf.drop(columns="q7"), "saq-short-form", unit="ward")
+        assert (err.value.column, err.value.rule) == ("q7", "unknown_item")
+        with pytest.raises(qi.InputError) as err:
+            qdask.score(ddf, "saq-short-form", unit="team")
+        assert (err.value.column, err.value.rule) == ("team", "unknown_column")
+        bad = survey.copy()
+        bad.loc[250, "q3"] = 8.0  # outside the 1-5 scale: the core names item and row
+        with pytest.raises(qi.InputError) as err:
+            qdask.score(dd.from_pandas(bad, npartitions=3), "saq-short-form", unit="ward")
+        assert (err.value.column, err.value.row) == ("q3", 250)
+    with pytest.raises(qi.InputError):
+        qdask.score(survey, "saq-short-form", unit="ward")  # a pandas frame: use qi.culture.score
 
 
 def test_local_cluster_two_worker_processes() -> None:
