@@ -84,7 +84,10 @@ std::vector<double> baseline_moving_ranges(const Context& ctx, const Phase& ph,
     if (!in_baseline_rows(ctx, i)) continue;
     const double cur = v[i - ph.begin];
     if (have_prev) {
+      // A missing neighbour gives no range (NaN); an infinite one is never dropped silently.
       const double r = std::abs(cur - prev);
+      if (std::isinf(r))
+        throw input_error("y", ctx.points.row[i], "overflow", "the moving range overflows double precision");
       if (std::isfinite(r)) ranges.push_back(r);
     }
     prev = cur;
@@ -198,7 +201,13 @@ void compute_values(Context& ctx, const Phase& ph) {
       // |difference from the previous point of the phase|; the first has none.
       v = i == ph.begin ? nan : std::abs(v - individual_value(ctx, i - 1));
     }
-    p.value[i] = std::isfinite(v) ? v : nan;
+    // A zero denominator (y / 0) or no rows leave the point missing; anything else infinite or
+    // beyond max_magnitude (y / n with n nearly 0) is an overflow, not a gap.
+    if (p.n[i] == 0 || std::isnan(v)) v = std::isfinite(v) ? v : nan;
+    else if (!(std::abs(v) <= max_magnitude))
+      throw input_error("y", p.row[i], "overflow",
+                        "the plotted value is beyond +/-1e100 (a denominator nearly 0?)");
+    p.value[i] = v;
   }
 }
 
@@ -239,9 +248,11 @@ void finish_limits(Context& ctx, const Phase& ph) {
       if (p.lcl[i] < 0) p.lcl[i] = 0;
       if (p.lcl_95[i] < 0) p.lcl_95[i] = 0;
     }
-    // Limits that are not finite (a zero denominator, a subgroup of one) are missing.
-    for (auto* col : {&p.lcl, &p.ucl, &p.lcl_95, &p.ucl_95})
-      if (!std::isfinite((*col)[i])) (*col)[i] = nan;
+    // Limits at a point without cases (a zero denominator: sigma / sqrt(0)) are missing. Any
+    // other infinite limit is an overflow, which compute() refuses.
+    if (p.n[i] == 0)
+      for (auto* col : {&p.lcl, &p.ucl, &p.lcl_95, &p.ucl_95})
+        if (std::isinf((*col)[i])) (*col)[i] = nan;
     // Strict comparisons; a missing value or limit never signals.
     p.sigma_signal[i] = p.value[i] > p.ucl[i] || p.value[i] < p.lcl[i];
   }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include <qiscope/error.hpp>
 #include <qiscope/spc/spec.hpp>
 
 namespace qiscope::spc {
@@ -70,6 +71,11 @@ Options resolve(const Spec& spec) {
   if (spec.trend_n) o.trend_n = *spec.trend_n;
   if (spec.two_of_three) o.two_of_three = *spec.two_of_three;
   if (spec.trend_ties_break) o.trend_ties_break = *spec.trend_ties_break;
+  if (!(o.d2 > 0) || o.d2 > max_magnitude)
+    throw input_error("d2", -1, "range", "must be a positive number (the bias constant of moving ranges)");
+  // A shift or trend of fewer than 2 points is no pattern (every point would be flagged).
+  if (o.shift_n < 2) throw input_error("shift_n", -1, "range", "must be at least 2 points");
+  if (o.trend_n < 2) throw input_error("trend_n", -1, "range", "must be at least 2 points");
   return o;
 }
 
