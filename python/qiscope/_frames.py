@@ -15,6 +15,11 @@ import pandas as pd
 
 from .errors import InputError
 
+try:
+    from pandas.tseries.api import guess_datetime_format
+except ImportError:  # pandas < 2.2
+    from pandas._libs.tslibs.parsing import guess_datetime_format
+
 __all__ = ["Column", "XAxis", "as_frame", "factorize_x", "group_codes", "numeric", "resolve"]
 
 
@@ -56,7 +61,15 @@ def resolve(frame: pd.DataFrame | None, spec: Any, role: str, length: int | None
                 column=spec,
                 rule="unknown_column",
             )
+        if (frame.columns == spec).sum() > 1:
+            raise InputError(f"the data has several columns named {spec!r}", column=spec, rule="duplicate_column")
         return Column(frame[spec].reset_index(drop=True), spec)
+    if not isinstance(spec, (pd.Series, pd.Index)) and _ndim(spec) != 1:
+        raise InputError(
+            f"{role} must be a column name or one-dimensional values, not an array of shape {np.shape(spec)}",
+            column=role,
+            rule="shape",
+        )
     values = spec if isinstance(spec, pd.Series) else pd.Series(np.asarray(spec) if not isinstance(spec, pd.Index) else spec)
     values = values.reset_index(drop=True)
     if length is not None and len(values) != length:
@@ -66,9 +79,24 @@ def resolve(frame: pd.DataFrame | None, spec: Any, role: str, length: int | None
     return Column(values, role if values.name is None else str(values.name))
 
 
+def _ndim(values: Any) -> int:
+    try:
+        return int(np.ndim(values))
+    except ValueError:  # ragged nested lists
+        return -1
+
+
 def numeric(col: Column, *, allow_bool: bool = True) -> np.ndarray:
     """float64 values of a column; text, infinities and other non-numbers raise InputError."""
     s = col.values
+    if s.dtype.kind in "mMc" or isinstance(s.dtype, pd.PeriodDtype):
+        # pd.to_numeric would turn dates into nanoseconds: a plausible-looking, wrong chart.
+        raise InputError(
+            f"column {col.name!r} holds {s.dtype} values, not numbers (convert durations with "
+            ".dt.total_seconds(), or give dates as x)",
+            column=col.name,
+            rule="numeric",
+        )
     if s.dtype == bool and allow_bool:
         return s.to_numpy(dtype=np.float64)
     if isinstance(s.dtype, pd.BooleanDtype):
@@ -138,6 +166,7 @@ def factorize_x(col: Column | None, *, categorical: bool | None = None) -> XAxis
     if isinstance(s.dtype, pd.CategoricalDtype):
         is_cat = not s.dtype.ordered if categorical is None else categorical
         return XAxis(s.cat.codes.to_numpy(dtype=np.int64), pd.Index(s.cat.categories), col.name, is_cat)
+    s = _as_time(s, col.name, categorical)
     ordered_kind = (
         pd.api.types.is_numeric_dtype(s.dtype)
         or pd.api.types.is_datetime64_any_dtype(s.dtype)
@@ -147,6 +176,71 @@ def factorize_x(col: Column | None, *, categorical: bool | None = None) -> XAxis
     codes, uniques = pd.factorize(s, sort=True)
     is_cat = (not ordered_kind) if categorical is None else categorical
     return XAxis(codes.astype(np.int64, copy=False), pd.Index(uniques), col.name, is_cat)
+
+
+def _first_row_of_another_type(s: pd.Series) -> int:
+    types = s.map(type).to_numpy()
+    return int(np.flatnonzero(types != types[0])[0])
+
+
+def _as_time(s: pd.Series, name: str, categorical: bool | None) -> pd.Series:
+    """x as given, or as datetime64 when it holds dates as Python objects or as text.
+
+    Text is read as dates only when the first value has a recognisable date format, every value
+    has that format, and the day-first and month-first readings do not disagree: an export whose
+    dates changed format, or whose 01/02/2024 could be either month, is an error rather than a
+    guess. Other text is categorical (units); mixing numbers and text is an error.
+    """
+    kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind in ("mixed", "mixed-integer"):
+        row = _first_row_of_another_type(s)
+        raise InputError(
+            f"column {name!r}, row {row}: {s.iloc[row]!r} is not of the type of row 0 ({s.iloc[0]!r}); "
+            "x must be all numbers, all dates or all text",
+            column=name,
+            row=row,
+            rule="mixed_types",
+        )
+    if s.dtype == object and kind in ("date", "datetime"):
+        try:
+            return pd.Series(pd.to_datetime(s), name=s.name)
+        except (TypeError, ValueError) as err:  # e.g. time zones mixed with naive times
+            raise InputError(f"column {name!r}: the dates cannot be compared: {err}", column=name, rule="date_format") from err
+    if kind != "string" or categorical:
+        return s
+    first = str(s.iloc[0])
+    # Year-first text (ISO 8601) has one reading; 01/02/2024 has a month-first and a day-first one.
+    month_first = guess_datetime_format(first)
+    day_first = None if (month_first or "").startswith("%Y") else guess_datetime_format(first, dayfirst=True)
+    formats = [f for f in dict.fromkeys((month_first, day_first)) if f]
+    readings: dict[str, pd.Series] = {}
+    first_failure: dict[str, int] = {}
+    for fmt in formats:
+        parsed = pd.to_datetime(s, format=fmt, errors="coerce")
+        bad = np.flatnonzero(parsed.isna().to_numpy())
+        if bad.size:
+            first_failure[fmt] = int(bad[0])
+        else:
+            readings[fmt] = parsed
+    if len(readings) > 1 and not all(r.equals(next(iter(readings.values()))) for r in readings.values()):
+        raise InputError(
+            f"column {name!r}: dates such as {first!r} read both as day-first and as month-first "
+            "text; parse them first (pd.to_datetime with format= or dayfirst=)",
+            column=name,
+            rule="ambiguous_date",
+        )
+    if readings:
+        return next(iter(readings.values()))
+    if first_failure:  # the first value is a date, a later one is not in its format
+        row = max(first_failure.values())
+        raise InputError(
+            f"column {name!r}, row {row}: {s.iloc[row]!r} is not a date in the format of row 0 ({first!r}); "
+            "dates given as text must share one format",
+            column=name,
+            row=row,
+            rule="date_format",
+        )
+    return s
 
 
 def group_codes(frame: pd.DataFrame | None, by: Any, length: int) -> tuple[np.ndarray | None, pd.DataFrame | None, list[str]]:

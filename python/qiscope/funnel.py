@@ -30,6 +30,7 @@ import pandas as pd
 
 from . import _core
 from ._frames import as_frame, group_codes, numeric, resolve
+from ._options import plain_spec
 from .errors import InputError
 from .spc import _frame_from_json, _frame_to_json, _load_document, _renamed
 
@@ -139,7 +140,7 @@ def funnel(
     if by_names:
         names["by"] = by_names[0] if len(by_names) == 1 else ", ".join(by_names)
 
-    coverage = [float(c) for c in np.atleast_1d(np.asarray(limits, dtype=float))]
+    coverage = np.atleast_1d(np.asarray(limits, dtype=object)).tolist()  # checked by the core
     spec: dict[str, Any] = {
         "kind": kind,
         "overdispersion": overdispersion if overdispersion is not None else "none",
@@ -150,11 +151,12 @@ def funnel(
         "limit_method": limit_method,
         "shmi_rounding": shmi_rounding,
         "target": target,
-        "trim_by": float(trim_by),
-        "multiply": float(multiply),
-        "grid_size": int(grid_size),
-        "n_threads": 0 if n_threads is None else int(n_threads),
+        "trim_by": trim_by,
+        "multiply": multiply,
+        "grid_size": grid_size,
+        "n_threads": 0 if n_threads is None else n_threads,
     }
+    spec = plain_spec(spec, {"coverage": "limits", "outlier_coverage": "outlier_limit"})
     try:
         out = _core.funnel.compute(json.dumps(spec), numeric(y_col), numeric(n_col), unit)
     except InputError as err:
@@ -165,7 +167,7 @@ def funnel(
 def _outlier_coverage(outlier_limit: float | None, coverage: list[float]) -> float | None:
     if outlier_limit is None:
         return None
-    value = float(outlier_limit)
+    value = outlier_limit
     if value == 99 and 99.0 not in coverage and 99.8 in coverage:
         return 99.8  # FunnelPlotR's limit = 99 means the 99.8% limits
     return value

@@ -36,6 +36,7 @@ import pandas as pd
 
 from . import _core
 from ._frames import Column, XAxis, as_frame, factorize_x, group_codes, numeric, resolve
+from ._options import plain_spec
 from .errors import InputError
 
 __all__ = ["SPCResult", "spc"]
@@ -56,6 +57,8 @@ _RULE_BITS = {
 }
 
 _PROFILE_RULES = {"ptd": "mdc", "mdc_excel": "mdc"}
+# Spec keys the caller knows by another keyword (for error messages).
+_KEYWORDS = {"lambda": "lam", "trend_ties_break": "trend_ties"}
 
 
 def spc(
@@ -228,7 +231,7 @@ def spc(
         "direction": direction if direction is not None else "neutral",
         "profile": profile if profile is not None else "qiscope",
         "agg": agg,
-        "multiply": float(multiply),
+        "multiply": multiply,
         "cl": cl,
         "freeze": freeze,
         "x_categorical": xaxis.categorical,
@@ -248,7 +251,7 @@ def spc(
         "head_start": head_start,
         "odds_ratio": odds_ratio,
         "limit": limit,
-        "n_threads": 0 if n_threads is None else int(n_threads),
+        "n_threads": 0 if n_threads is None else n_threads,
     }
 
     phase_label = None
@@ -282,6 +285,7 @@ def spc(
             target_values = numeric(t_col)
             names["target"] = t_col.name
 
+    spec = plain_spec(spec, _KEYWORDS)
     try:
         out = _core.spc.compute(
             json.dumps(spec),
