@@ -21,6 +21,7 @@ py::dict points_dict(spc::Points&& p) {
   d["series"] = to_numpy(std::move(p.series));
   d["x"] = to_numpy(std::move(p.x));
   d["row"] = to_numpy(std::move(p.row));
+  d["n_rows"] = to_numpy(std::move(p.n_rows));
   d["y"] = to_numpy(std::move(p.y));
   d["n"] = to_numpy(std::move(p.n));
   d["y_count"] = to_numpy(std::move(p.y_count));

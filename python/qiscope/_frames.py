@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .errors import InputError
-
-try:
-    from pandas.tseries.api import guess_datetime_format
-except ImportError:  # pandas < 2.2
-    from pandas._libs.tslibs.parsing import guess_datetime_format
 
 __all__ = ["Column", "XAxis", "as_frame", "factorize_x", "group_codes", "numeric", "resolve"]
 
@@ -70,7 +66,12 @@ def resolve(frame: pd.DataFrame | None, spec: Any, role: str, length: int | None
             column=role,
             rule="shape",
         )
-    values = spec if isinstance(spec, pd.Series) else pd.Series(np.asarray(spec) if not isinstance(spec, pd.Index) else spec)
+    if isinstance(spec, pd.Series):
+        values = spec
+    elif isinstance(spec, (pd.Index, list, tuple)):
+        values = pd.Series(list(spec))  # keeps each value's type (numpy would turn [1, "a"] into text)
+    else:
+        values = pd.Series(np.asarray(spec))
     values = values.reset_index(drop=True)
     if length is not None and len(values) != length:
         raise InputError(
@@ -183,6 +184,23 @@ def _first_row_of_another_type(s: pd.Series) -> int:
     return int(np.flatnonzero(types != types[0])[0])
 
 
+# Text read as dates when the first value of x has one of these formats (and then every value
+# must have it). Day-first and month-first both appear: text that fits both is ambiguous.
+TEXT_DATE_FORMATS = (
+    "%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m", "%Y/%m/%d",
+    "%Y/%m", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y",
+    "%b %Y", "%B %Y", "%b-%Y",
+)
+
+
+def _reads_as(text: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
+
+
 def _as_time(s: pd.Series, name: str, categorical: bool | None) -> pd.Series:
     """x as given, or as datetime64 when it holds dates as Python objects or as text.
 
@@ -208,15 +226,12 @@ def _as_time(s: pd.Series, name: str, categorical: bool | None) -> pd.Series:
             raise InputError(f"column {name!r}: the dates cannot be compared: {err}", column=name, rule="date_format") from err
     if kind != "string" or categorical:
         return s
-    first = str(s.iloc[0])
-    # Year-first text (ISO 8601) has one reading; 01/02/2024 has a month-first and a day-first one.
-    month_first = guess_datetime_format(first)
-    day_first = None if (month_first or "").startswith("%Y") else guess_datetime_format(first, dayfirst=True)
-    formats = [f for f in dict.fromkeys((month_first, day_first)) if f]
+    first = str(s.iloc[0]).strip()
+    formats = [fmt for fmt in TEXT_DATE_FORMATS if _reads_as(first, fmt)]
     readings: dict[str, pd.Series] = {}
     first_failure: dict[str, int] = {}
     for fmt in formats:
-        parsed = pd.to_datetime(s, format=fmt, errors="coerce")
+        parsed = pd.to_datetime(s.str.strip(), format=fmt, errors="coerce")
         bad = np.flatnonzero(parsed.isna().to_numpy())
         if bad.size:
             first_failure[fmt] = int(bad[0])

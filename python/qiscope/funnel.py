@@ -32,9 +32,12 @@ from . import _core
 from ._frames import as_frame, group_codes, numeric, resolve
 from ._options import plain_spec
 from .errors import InputError
-from .spc import _frame_from_json, _frame_to_json, _load_document, _renamed
+from .spc import _frame_from_json, _frame_to_json, _load_document, _reading, _renamed, _require_columns
 
 __all__ = ["FunnelResult", "funnel"]
+
+# Spec keys the caller knows by another keyword (for error messages).
+_KEYWORDS = {"coverage": "limits", "outlier_coverage": "outlier_limit"}
 
 
 def funnel(
@@ -136,7 +139,7 @@ def funnel(
     if n_col is None:
         raise InputError("n is required (cases, expected count or second count)", column="n", rule="required")
     unit, labels, by_names = group_codes(frame, by, length)
-    names = {"y": y_col.name, "n": n_col.name}
+    names = {"y": y_col.name, "n": n_col.name, **_KEYWORDS}
     if by_names:
         names["by"] = by_names[0] if len(by_names) == 1 else ", ".join(by_names)
 
@@ -156,7 +159,7 @@ def funnel(
         "grid_size": grid_size,
         "n_threads": 0 if n_threads is None else n_threads,
     }
-    spec = plain_spec(spec, {"coverage": "limits", "outlier_coverage": "outlier_limit"})
+    spec = plain_spec(spec, _KEYWORDS)
     try:
         out = _core.funnel.compute(json.dumps(spec), numeric(y_col), numeric(n_col), unit)
     except InputError as err:
@@ -299,6 +302,11 @@ class FunnelResult:
     def from_json(cls, text: str) -> FunnelResult:
         """Rebuild a result written by :meth:`to_json`."""
         doc = _load_document(text, "qiscope.FunnelResult", "funnel")
-        stats = {k: (np.nan if v is None else v) for k, v in doc["stats"].items()}
-        return cls(_frame_from_json(doc["points"]), _frame_from_json(doc["limits"]), doc["spec"],
-                   list(doc["by"]), stats)
+        with _reading("funnel"):
+            stats = {k: (np.nan if v is None else v) for k, v in doc["stats"].items()}
+            points = _require_columns(_frame_from_json(doc["points"]), ("y", "n", "value", "cl", "outlier"), "points")
+            limits = _require_columns(_frame_from_json(doc["limits"]), ("n", "cl"), "limits")
+            spec, by = doc["spec"], doc["by"]
+            if not isinstance(spec, dict) or not isinstance(spec.get("coverage"), list) or not isinstance(by, list):
+                raise InputError("the document's spec or by is malformed", column="json", rule="format")
+            return cls(points, limits, spec, [str(b) for b in by], stats)

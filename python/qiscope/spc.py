@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -57,6 +59,11 @@ _RULE_BITS = {
 }
 
 _PROFILE_RULES = {"ptd": "mdc", "mdc_excel": "mdc"}
+# Columns a result document must have for SPCResult's methods (plot, report) to work.
+_POINT_COLUMNS = ("x", "y", "n", "value", "phase", "cl", "lcl", "ucl", "lcl_95", "ucl_95", "sigma_signal",
+                  "runs_signal", "signal_member", "special_cause", "point_type", "rules")
+_SUMMARY_COLUMNS = ("phase", "chart", "n_points", "cl", "lcl", "ucl", "runs_signal", "sigma_signal", "variation",
+                    "assurance")
 # Spec keys the caller knows by another keyword (for error messages).
 _KEYWORDS = {"lambda": "lam", "trend_ties_break": "trend_ties"}
 
@@ -215,7 +222,7 @@ def spc(
     x_col = resolve(frame, x, "x", length)
     risk_col = resolve(frame, risk, "risk", length)
     names = {"y": y_col.name, "n": n_col.name if n_col else "n", "x": x_col.name if x_col else "x",
-             "risk": risk_col.name if risk_col else "risk"}
+             "risk": risk_col.name if risk_col else "risk", **_KEYWORDS}
 
     y_values = numeric(y_col)
     n_values = numeric(n_col) if n_col is not None else None
@@ -346,7 +353,8 @@ class SPCResult:
     ----------
     points : pandas.DataFrame
         One row per point: the ``by`` columns, ``x``, ``y``, ``n``, ``value`` (plotted),
-        ``value_lower`` (the lower statistic of a two-sided CUSUM, else missing), ``phase``, ``baseline``, ``excluded``, ``cl``, ``lcl``, ``ucl``, ``lcl_95``,
+        ``value_lower`` (the lower statistic of a two-sided CUSUM, else missing), ``n_rows``
+        (input rows combined into the point: more than 1 where rows shared an x), ``phase``, ``baseline``, ``excluded``, ``cl``, ``lcl``, ``ucl``, ``lcl_95``,
         ``ucl_95``, ``sigma_signal``, ``runs_signal``, ``signal_member``,
         ``special_cause``, ``point_type``.
     summary : pandas.DataFrame
@@ -390,6 +398,7 @@ class SPCResult:
             points["x"] = pd.Series(series).groupby(series).cumcount().to_numpy() + 1
         for col in ("y", "n", "value", "value_lower"):
             points[col] = p[col]
+        points["n_rows"] = p["n_rows"]
         points["phase"] = p["phase"].astype(np.int64)
         points["baseline"] = p["baseline"].astype(bool)
         points["excluded"] = p["excluded"].astype(bool)
@@ -469,7 +478,13 @@ class SPCResult:
     def from_json(cls, text: str) -> SPCResult:
         """Rebuild a result written by :meth:`to_json`."""
         doc = _load_document(text, "qiscope.SPCResult", "SPC")
-        return cls(_frame_from_json(doc["points"]), _frame_from_json(doc["summary"]), doc["spec"], list(doc["by"]))
+        with _reading("SPC"):
+            points = _require_columns(_frame_from_json(doc["points"]), _POINT_COLUMNS, "points")
+            summary = _require_columns(_frame_from_json(doc["summary"]), _SUMMARY_COLUMNS, "summary")
+            spec, by = doc["spec"], doc["by"]
+            if not isinstance(spec, dict) or "chart" not in spec or not isinstance(by, list):
+                raise InputError("the document's spec or by is malformed", column="json", rule="format")
+            return cls(points, summary, spec, [str(b) for b in by])
 
     # -- display -------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -500,11 +515,30 @@ def _load_document(text: str, fmt: str, what: str) -> dict[str, Any]:
     """The JSON document a result's ``to_json`` wrote, checked for its format tag."""
     try:
         doc = json.loads(text)
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, RecursionError, TypeError) as err:  # bad text, deep nesting, not text
         raise InputError(f"not valid JSON: {err}", column="json", rule="json") from err
     if not isinstance(doc, dict) or doc.get("format") != fmt:
         raise InputError(f"not a qiscope {what} result", column="json", rule="format")
     return doc
+
+
+@contextmanager
+def _reading(what: str) -> Iterator[None]:
+    """Reading a result document: whatever a malformed one raises becomes an InputError."""
+    try:
+        yield
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as err:
+        raise InputError(f"not a valid qiscope {what} result ({type(err).__name__}: {err})", column="json",
+                         rule="format") from err
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], table: str) -> pd.DataFrame:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"the {table} table of the document lacks the columns {missing}", column="json", rule="format")
+    return frame
 
 
 def _json_value(v: Any) -> Any:
@@ -541,7 +575,17 @@ def _frame_to_json(df: pd.DataFrame) -> dict[str, Any]:
     return {"columns": cols}
 
 
+# The dtypes to_json writes; a document naming any other is refused (numpy would otherwise
+# build whatever it names, "V99999999999" included).
+_DTYPE = re.compile(
+    r"(u?int(8|16|32|64)|U?Int(8|16|32|64)|float(32|64)|Float(32|64)|bool|boolean|object|str|string|category"
+    r"|datetime64\[[a-z]+(, [A-Za-z_/+\-0-9:]+)?\]|timedelta64\[[a-z]+\]|period\[[A-Za-z0-9\-]+\])"
+)
+
+
 def _restore(values: list[Any], dtype: str) -> Any:
+    if not isinstance(dtype, str) or not _DTYPE.fullmatch(dtype) or not isinstance(values, list):
+        raise InputError(f"a column of dtype {dtype!r} cannot be read", column="json", rule="format")
     if dtype.startswith("datetime64"):
         return pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
     if dtype.startswith("period"):
@@ -557,6 +601,8 @@ def _restore(values: list[Any], dtype: str) -> Any:
 
 def _frame_from_json(doc: dict[str, Any]) -> pd.DataFrame:
     data: dict[str, Any] = {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("columns"), list):
+        raise InputError("a table of the document has no list of columns", column="json", rule="format")
     for entry in doc["columns"]:
         if entry["dtype"] == "category":
             cats = _restore(entry["categories"], entry["categories_dtype"])

@@ -90,7 +90,7 @@ void from_json(const json& j, Spec& s) {
 }
 
 void to_json(json& j, const Points& p) {
-  j = json{{"series", p.series}, {"x", p.x}, {"row", p.row}, {"y", doubles(p.y)},
+  j = json{{"series", p.series}, {"x", p.x}, {"row", p.row}, {"n_rows", p.n_rows}, {"y", doubles(p.y)},
            {"n", doubles(p.n)}, {"y_count", p.y_count}, {"value", doubles(p.value)},
            {"value_lower", doubles(p.value_lower)},
            {"phase", p.phase}, {"baseline", p.baseline}, {"excluded", p.excluded},
@@ -107,6 +107,9 @@ void from_json(const json& j, Points& p) {
   integers_from(j.at("series"), p.series, "series");
   integers_from(j.at("x"), p.x, "x");
   integers_from(j.at("row"), p.row, "row");
+  // Results written before n_rows existed do not say how many rows each point combined (0).
+  if (j.contains("n_rows")) integers_from(j.at("n_rows"), p.n_rows, "n_rows");
+  else p.n_rows.assign(p.row.size(), 0);
   doubles_from(j.at("y"), p.y, "y");
   doubles_from(j.at("n"), p.n, "n");
   integers_from(j.at("y_count"), p.y_count, "y_count");
@@ -176,6 +179,7 @@ void check_shape(const Result& r) {
                             " are expected (the columns of a result have one length)");
   };
   same(p.series.size(), n, "series"); same(p.x.size(), n, "x"); same(p.row.size(), n, "row");
+  same(p.n_rows.size(), n, "n_rows");
   same(p.y.size(), n, "y"); same(p.n.size(), n, "n"); same(p.y_count.size(), n, "y_count");
   same(p.value_lower.size(), n, "value_lower"); same(p.phase.size(), n, "phase");
   same(p.baseline.size(), n, "baseline"); same(p.excluded.size(), n, "excluded");

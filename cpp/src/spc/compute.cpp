@@ -135,7 +135,7 @@ void refuse_overflow(const Points& p, const detail::Phase& ph) {
 }  // namespace
 
 void Points::resize(std::size_t size) {
-  for (auto* v : {&series, &x, &row, &y_count}) v->resize(size);
+  for (auto* v : {&series, &x, &row, &n_rows, &y_count}) v->resize(size);
   for (auto* v : {&y, &n, &value, &value_lower, &cl, &lcl, &ucl, &lcl_95, &ucl_95}) v->assign(size, nan);
   phase.assign(size, 0);
   for (auto* v : {&baseline, &excluded, &sigma_signal, &runs_signal, &signal_member, &special_cause})
@@ -291,6 +291,7 @@ Result compute(const Observations& obs, const Spec& spec) {
         ++count;
       }
       pts.y_count[i] = count;
+      pts.n_rows[i] = static_cast<std::int64_t>(k1 - k0);
       pts.excluded[i] = excluded;
       if (count > 0) {
         const double mean = y_sum / static_cast<double>(count);
