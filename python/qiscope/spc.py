@@ -38,6 +38,7 @@ import pandas as pd
 
 from . import _core
 from ._frames import Column, XAxis, as_frame, factorize_x, group_codes, numeric, resolve
+from ._gaps import x_gaps
 from ._options import plain_spec
 from .errors import InputError
 
@@ -354,7 +355,9 @@ class SPCResult:
     points : pandas.DataFrame
         One row per point: the ``by`` columns, ``x``, ``y``, ``n``, ``value`` (plotted),
         ``value_lower`` (the lower statistic of a two-sided CUSUM, else missing), ``n_rows``
-        (input rows combined into the point: more than 1 where rows shared an x), ``phase``, ``baseline``, ``excluded``, ``cl``, ``lcl``, ``ucl``, ``lcl_95``,
+        (input rows combined into the point: more than 1 where rows shared an x), ``x_gap``
+        (the step from the previous point is over 1.5 times the series' median step: periods
+        may be missing from the data), ``phase``, ``baseline``, ``excluded``, ``cl``, ``lcl``, ``ucl``, ``lcl_95``,
         ``ucl_95``, ``sigma_signal``, ``runs_signal``, ``signal_member``,
         ``special_cause``, ``point_type``.
     summary : pandas.DataFrame
@@ -399,6 +402,7 @@ class SPCResult:
         for col in ("y", "n", "value", "value_lower"):
             points[col] = p[col]
         points["n_rows"] = p["n_rows"]
+        points["x_gap"] = x_gaps(points["x"], series, spec["chart"], xaxis.categorical)
         points["phase"] = p["phase"].astype(np.int64)
         points["baseline"] = p["baseline"].astype(bool)
         points["excluded"] = p["excluded"].astype(bool)
