@@ -39,9 +39,13 @@ void assign_icons(Context& ctx, const std::vector<Phase>& phases) {
   // Icons come from the series' last point; the summary carries them on its last phase.
   const Phase& last = phases.back();
   const std::size_t i = last.end - 1;
-  // A last point without a value (a missing month) or without a centre line (no usable data)
-  // has nothing to judge: no icon, rather than a "common cause" nobody assessed.
-  if (!std::isfinite(p.value[i]) || !std::isfinite(p.cl[i])) return;
+  // No icon, rather than a "common cause" nobody assessed, when the last point has nothing to be
+  // judged by: no value (a missing month), no centre line (no usable data), or neither limits
+  // nor a runs analysis (a phase of one point).
+  const bool has_limits = std::isfinite(p.lcl[i]) || std::isfinite(p.ucl[i]);
+  if (!std::isfinite(p.value[i]) || !std::isfinite(p.cl[i]) ||
+      (!has_limits && ctx.phases.n_useful[last.index] == 0))
+    return;
   int side = ctx.signal_side[i];
   if (side == 0 && std::isfinite(p.value[i]) && std::isfinite(p.cl[i]))
     side = (p.value[i] > p.cl[i]) - (p.value[i] < p.cl[i]);
