@@ -180,8 +180,8 @@ def factorize_x(col: Column | None, *, categorical: bool | None = None) -> XAxis
 
 
 def _first_row_of_another_type(s: pd.Series) -> int:
-    types = s.map(type).to_numpy()
-    return int(np.flatnonzero(types != types[0])[0])
+    first = type(s.iloc[0])
+    return next(row for row, value in enumerate(s) if type(value) is not first)  # only on the error path
 
 
 # Text read as dates when the first value of x has one of these formats (and then every value
