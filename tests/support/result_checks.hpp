@@ -10,7 +10,7 @@
 #include <qiscope/spc.hpp>
 #include <qiscope/spc/funnel.hpp>
 
-namespace qiscope::testing {
+namespace qiscope::checks {
 
 namespace checks_detail {
 inline std::string infinite_in(const std::vector<double>& column, const char* name) {
@@ -100,4 +100,4 @@ inline std::string check_funnel_result(const funnel::Result& r) {
   return "";
 }
 
-}  // namespace qiscope::testing
+}  // namespace qiscope::checks

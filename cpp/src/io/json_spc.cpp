@@ -171,16 +171,17 @@ namespace {
 /// columns must agree: one length per table, and phases that cover the points in order.
 void check_shape(const Result& r) {
   const Points& p = r.points;
-  const std::size_t n = p.value.size();
+  const std::size_t n = p.series.size();  // the first column; every other must match it
   auto same = [](std::size_t size, std::size_t expected, const char* column) {
     if (size != expected)
       throw input_error(column, -1, "length",
                         "has " + std::to_string(size) + " entries where " + std::to_string(expected) +
                             " are expected (the columns of a result have one length)");
   };
-  same(p.series.size(), n, "series"); same(p.x.size(), n, "x"); same(p.row.size(), n, "row");
+  same(p.x.size(), n, "x"); same(p.row.size(), n, "row");
   same(p.n_rows.size(), n, "n_rows");
   same(p.y.size(), n, "y"); same(p.n.size(), n, "n"); same(p.y_count.size(), n, "y_count");
+  same(p.value.size(), n, "value");
   same(p.value_lower.size(), n, "value_lower"); same(p.phase.size(), n, "phase");
   same(p.baseline.size(), n, "baseline"); same(p.excluded.size(), n, "excluded");
   same(p.cl.size(), n, "cl"); same(p.lcl.size(), n, "lcl"); same(p.ucl.size(), n, "ucl");
@@ -189,8 +190,8 @@ void check_shape(const Result& r) {
   same(p.signal_member.size(), n, "signal_member"); same(p.special_cause.size(), n, "special_cause");
   same(p.rules.size(), n, "rules"); same(p.point_type.size(), n, "point_type");
   const Phases& s = r.phases;
-  const std::size_t m = s.phase.size();
-  same(s.series.size(), m, "series"); same(s.first.size(), m, "first"); same(s.length.size(), m, "length");
+  const std::size_t m = s.series.size();
+  same(s.phase.size(), m, "phase"); same(s.first.size(), m, "first"); same(s.length.size(), m, "length");
   same(s.n_obs.size(), m, "n_obs"); same(s.n_useful.size(), m, "n_useful"); same(s.cl.size(), m, "cl");
   same(s.lcl.size(), m, "lcl"); same(s.ucl.size(), m, "ucl"); same(s.longest_run.size(), m, "longest_run");
   same(s.longest_run_max.size(), m, "longest_run_max"); same(s.n_crossings.size(), m, "n_crossings");
