@@ -156,6 +156,14 @@ inline void check_options(const json& j, const std::set<std::string>& known, con
                         "'" + key + "' is not an option of " + of);
 }
 
+/// Throws unless a column read from a result document has the length of its table.
+inline void require_length(std::size_t size, std::size_t expected, const char* column) {
+  if (size != expected)
+    throw input_error(column, -1, "length",
+                      "has " + std::to_string(size) + " entries where " + std::to_string(expected) +
+                          " are expected (the columns of a result have one length)");
+}
+
 /// Throws unless `j` is a result document of `format` (a version this library reads).
 inline void check_document(const json& j, const char* format, const std::string& what) {
   const auto tag = j.is_object() ? j.find("format") : j.end();

@@ -28,12 +28,7 @@ void columns_from(const json& j, std::vector<std::vector<double>>& out, const ch
 /// A result read from JSON is used like a computed one, so its columns must agree: one entry
 /// per unit (or grid row) in every column, one column per coverage of the spec.
 void check_shape(const Result& r) {
-  auto same = [](std::size_t size, std::size_t expected, const char* column) {
-    if (size != expected)
-      throw input_error(column, -1, "length",
-                        "has " + std::to_string(size) + " entries where " + std::to_string(expected) +
-                            " are expected (the columns of a result have one length)");
-  };
+  const auto same = require_length;
   const std::size_t nc = r.spec.coverage.size();
   const Units& u = r.units;
   const std::size_t k = u.unit.size();

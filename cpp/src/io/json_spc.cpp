@@ -172,12 +172,7 @@ namespace {
 void check_shape(const Result& r) {
   const Points& p = r.points;
   const std::size_t n = p.series.size();  // the first column; every other must match it
-  auto same = [](std::size_t size, std::size_t expected, const char* column) {
-    if (size != expected)
-      throw input_error(column, -1, "length",
-                        "has " + std::to_string(size) + " entries where " + std::to_string(expected) +
-                            " are expected (the columns of a result have one length)");
-  };
+  const auto same = require_length;
   same(p.x.size(), n, "x"); same(p.row.size(), n, "row");
   same(p.n_rows.size(), n, "n_rows");
   same(p.y.size(), n, "y"); same(p.n.size(), n, "n"); same(p.y_count.size(), n, "y_count");
