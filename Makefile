@@ -32,6 +32,19 @@ build/.deps:
 	@mkdir -p build && touch $@
 deps: build/.deps
 
+# Headless Chromium for the browser test of the HTML report (make test only). Installed when run
+# as root; otherwise that one test is skipped with the reason.
+TEST_APT_PACKAGES := chromium
+build/.deps-test: build/.deps
+	@missing=""; for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then touch $@; \
+	elif [ "$$(id -u)" = "0" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing && touch $@; \
+	else \
+	  echo "note: the report's browser test needs:$$missing (sudo apt-get install$$missing); it will be skipped"; \
+	fi
+
 # -- Python environment and package ---------------------------------------------------------
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -55,7 +68,7 @@ build-cpp: build/cpp/CMakeCache.txt
 test-cpp: build-cpp
 	ctest --test-dir build/cpp --output-on-failure -j$(JOBS)
 
-test-python: venv
+test-python: venv build/.deps-test
 	MPLBACKEND=Agg $(PY) -m pytest tests/python notebooks --nbmake --nbmake-timeout=600 -p no:cacheprovider
 
 test: test-cpp test-fuzz test-python

@@ -14,4 +14,6 @@ PYBIND11_MODULE(_core, m, pybind11::mod_gil_not_used()) {
   qiscope::bindings::register_spc(spc);
   auto funnel = m.def_submodule("funnel", "funnel plots for comparing units");
   qiscope::bindings::register_funnel(funnel);
+  auto culture = m.def_submodule("culture", "safety-culture survey scoring");
+  qiscope::bindings::register_culture(culture);
 }

@@ -9,4 +9,5 @@ namespace py = pybind11;
 void register_errors(py::module_& m);
 void register_spc(py::module_& m);
 void register_funnel(py::module_& m);
+void register_culture(py::module_& m);
 }  // namespace qiscope::bindings

@@ -19,13 +19,14 @@ except ImportError as err:  # pragma: no cover - only seen with a broken install
     )
     raise ImportError(msg) from err
 
+from . import culture, datasets, report
 from .errors import InputError
 from .funnel import FunnelResult, funnel
 from .spc import SPCResult, spc
 
 __version__ = "0.1.0"
 
-__all__ = ["FunnelResult", "InputError", "SPCResult", "__version__", "funnel", "spc"]
+__all__ = ["FunnelResult", "InputError", "SPCResult", "__version__", "culture", "datasets", "funnel", "report", "spc"]
 
 
 def __dir__() -> list[str]:

@@ -19,16 +19,43 @@ from .errors import InputError
 __all__ = ["Column", "XAxis", "as_frame", "factorize_x", "group_codes", "numeric", "resolve"]
 
 
+def _to_pandas(obj: Any) -> Any:
+    """polars and pyarrow tables and columns as pandas (dates stay dates, categories stay
+    categories). polars converts through pyarrow, which its ``qiscope[polars]`` extra brings."""
+    try:
+        return obj.to_pandas()
+    except ImportError as err:
+        raise ImportError(
+            f"reading a {type(obj).__module__.split('.')[0]} object needs pyarrow: pip install 'qiscope[polars]'"
+        ) from err
+
+
+def _as_series(values: Any) -> pd.Series:
+    if isinstance(values, pd.Series):
+        return values
+    if isinstance(values, pd.Index):
+        return pd.Series(values)
+    if hasattr(values, "to_pandas"):  # polars Series, pyarrow Array / ChunkedArray
+        converted = _to_pandas(values)
+        return converted if isinstance(converted, pd.Series) else pd.Series(converted)
+    if isinstance(values, (list, tuple)):
+        return pd.Series(list(values))  # keeps each value's type (numpy would turn [1, "a"] into text)
+    return pd.Series(np.asarray(values))
+
+
 def as_frame(data: Any) -> pd.DataFrame | None:
-    """A pandas DataFrame view of `data` (pandas, polars/pyarrow via ``to_pandas``, a mapping)."""
+    """A pandas DataFrame view of `data`: pandas, polars or pyarrow tables, or a mapping of
+    column names to array-likes (lists, numpy, pandas, polars or pyarrow columns)."""
     if data is None:
         return None
     if isinstance(data, pd.DataFrame):
         return data
-    if hasattr(data, "to_pandas"):  # polars, pyarrow.Table
-        return data.to_pandas()
+    if hasattr(data, "to_pandas"):  # polars DataFrame, pyarrow Table / RecordBatch
+        frame = _to_pandas(data)
+        if isinstance(frame, pd.DataFrame):
+            return frame
     if isinstance(data, Mapping):
-        return pd.DataFrame({k: np.asarray(v) if not isinstance(v, pd.Series) else v for k, v in data.items()})
+        return pd.DataFrame({k: _as_series(v).reset_index(drop=True) for k, v in data.items()})
     raise InputError(
         f"data must be a DataFrame or a mapping of columns, not {type(data).__name__}",
         column="data",
@@ -60,19 +87,13 @@ def resolve(frame: pd.DataFrame | None, spec: Any, role: str, length: int | None
         if (frame.columns == spec).sum() > 1:
             raise InputError(f"the data has several columns named {spec!r}", column=spec, rule="duplicate_column")
         return Column(frame[spec].reset_index(drop=True), spec)
-    if not isinstance(spec, (pd.Series, pd.Index)) and _ndim(spec) != 1:
+    if not isinstance(spec, (pd.Series, pd.Index)) and not hasattr(spec, "to_pandas") and _ndim(spec) != 1:
         raise InputError(
             f"{role} must be a column name or one-dimensional values, not an array of shape {np.shape(spec)}",
             column=role,
             rule="shape",
         )
-    if isinstance(spec, pd.Series):
-        values = spec
-    elif isinstance(spec, (pd.Index, list, tuple)):
-        values = pd.Series(list(spec))  # keeps each value's type (numpy would turn [1, "a"] into text)
-    else:
-        values = pd.Series(np.asarray(spec))
-    values = values.reset_index(drop=True)
+    values = _as_series(spec).reset_index(drop=True)
     if length is not None and len(values) != length:
         raise InputError(
             f"{role} has {len(values)} values but the data has {length} rows", column=role, rule="length"
@@ -167,7 +188,9 @@ def factorize_x(col: Column | None, *, categorical: bool | None = None) -> XAxis
     if isinstance(s.dtype, pd.CategoricalDtype):
         is_cat = not s.dtype.ordered if categorical is None else categorical
         return XAxis(s.cat.codes.to_numpy(dtype=np.int64), pd.Index(s.cat.categories), col.name, is_cat)
-    s = _as_time(s, col.name, categorical)
+    if not categorical:
+        s = _as_dates(s, col.name)
+        s = _text_dates(s, col.name)
     ordered_kind = (
         pd.api.types.is_numeric_dtype(s.dtype)
         or pd.api.types.is_datetime64_any_dtype(s.dtype)
@@ -177,6 +200,37 @@ def factorize_x(col: Column | None, *, categorical: bool | None = None) -> XAxis
     codes, uniques = pd.factorize(s, sort=True)
     is_cat = (not ordered_kind) if categorical is None else categorical
     return XAxis(codes.astype(np.int64, copy=False), pd.Index(uniques), col.name, is_cat)
+
+
+# ISO 8601 dates as text: a year and month at least, optionally a day, a time and a zone.
+_ISO_DATE = r"\d{4}-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?"
+
+
+def _as_dates(s: pd.Series, name: str) -> pd.Series:
+    """Dates that arrive as text or as Python objects, as datetime64; anything else unchanged.
+
+    Policy (documented in :func:`qiscope.spc`): text x is read as dates only when *every* value
+    is an ISO 8601 date (``2024-04``, ``2024-04-01``, ``2024-04-01T08:00``), as a CSV file gives
+    them; then x is time-ordered and comes back as datetime64. A value that looks like an ISO
+    date but is not a real one (``2024-02-30``) is an error naming the row, not a silent switch
+    to categories. Other text stays categorical (units such as wards).
+    """
+    kind = pd.api.types.infer_dtype(s, skipna=False)
+    if kind in ("date", "datetime"):  # datetime.date / datetime.datetime objects
+        return pd.Series(pd.to_datetime(s.to_numpy()), name=s.name)
+    if kind != "string" or not bool(s.str.fullmatch(_ISO_DATE).all()):
+        return s
+    parsed = pd.to_datetime(s, format="ISO8601", errors="coerce")
+    bad = _first_missing(parsed.isna().to_numpy())
+    if bad is not None:
+        raise InputError(
+            f"column {name!r}, row {bad}: {s.iloc[bad]!r} looks like an ISO date but is not a valid "
+            "date (x is read as dates because every value has the form YYYY-MM[-DD])",
+            column=name,
+            row=bad,
+            rule="date",
+        )
+    return parsed
 
 
 def _first_row_of_another_type(s: pd.Series) -> int:
@@ -201,13 +255,14 @@ def _reads_as(text: str, fmt: str) -> bool:
     return True
 
 
-def _as_time(s: pd.Series, name: str, categorical: bool | None) -> pd.Series:
-    """x as given, or as datetime64 when it holds dates as Python objects or as text.
+def _text_dates(s: pd.Series, name: str) -> pd.Series:
+    """x not already read as dates by :func:`_as_dates`: text in another date format, as
+    datetime64; an error where text and numbers mix or dates change format; else unchanged.
 
-    Text is read as dates only when the first value has a recognisable date format, every value
+    Text is read as dates only when the first value has one of TEXT_DATE_FORMATS, every value
     has that format, and the day-first and month-first readings do not disagree: an export whose
     dates changed format, or whose 01/02/2024 could be either month, is an error rather than a
-    guess. Other text is categorical (units); mixing numbers and text is an error.
+    guess (or a silent switch to categories). Text whose first value is no date is categorical.
     """
     kind = pd.api.types.infer_dtype(s, skipna=True)
     if kind in ("mixed", "mixed-integer"):
@@ -219,12 +274,7 @@ def _as_time(s: pd.Series, name: str, categorical: bool | None) -> pd.Series:
             row=row,
             rule="mixed_types",
         )
-    if s.dtype == object and kind in ("date", "datetime"):
-        try:
-            return pd.Series(pd.to_datetime(s), name=s.name)
-        except (TypeError, ValueError) as err:  # e.g. time zones mixed with naive times
-            raise InputError(f"column {name!r}: the dates cannot be compared: {err}", column=name, rule="date_format") from err
-    if kind != "string" or categorical:
+    if kind != "string":
         return s
     first = str(s.iloc[0]).strip()
     formats = [fmt for fmt in TEXT_DATE_FORMATS if _reads_as(first, fmt)]

@@ -30,9 +30,10 @@ import pandas as pd
 
 from . import _core
 from ._frames import as_frame, group_codes, numeric, resolve
-from ._options import plain_spec
 from .errors import InputError
-from .spc import _frame_from_json, _frame_to_json, _load_document, _reading, _renamed, _require_columns
+from ._options import plain_spec
+from ._serial import _frame_from_json, _frame_to_json, _json_value, _load_document, _reading, _require_columns
+from .spc import _renamed
 
 __all__ = ["FunnelResult", "funnel"]
 
@@ -202,6 +203,9 @@ class FunnelResult:
         P(chi-squared on ``n_phi`` df >= n_phi * phi): small values mean overdispersion.
     adjusted : bool
         The limits in use are overdispersion-adjusted (asked for, and phi > 1).
+    withheld : list of str
+        Units not plotted (survey units below the privacy threshold, see
+        :func:`qiscope.culture.unit_funnel`); empty otherwise.
     target : float
         The centre line (times multiply).
     """
@@ -222,6 +226,12 @@ class FunnelResult:
     @property
     def coverage(self) -> list[float]:
         return [float(c) for c in self.spec["coverage"]]
+
+    @property
+    def withheld(self) -> list[str]:
+        """Units left out of the plot, for example survey units below the privacy threshold
+        (:func:`qiscope.culture.unit_funnel`); empty when every unit is plotted."""
+        return [str(u) for u in self.spec.get("withheld", [])]
 
     @property
     def outliers(self) -> pd.DataFrame:
@@ -261,11 +271,42 @@ class FunnelResult:
         return cls(points, table, spec, by_names or ["unit"], stats)
 
     # -- drawing and display ---------------------------------------------------------------
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Draw the funnel: units against n, the centre line and the limits in use."""
+    def plot(self, ax: Any = None, *, backend: str = "matplotlib", label_outliers: bool = True,
+             show_unadjusted: bool = False, title: str | None = None, **kwargs: Any) -> Any:
+        """Draw the funnel: units against n, the centre line and the limits in use.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw (matplotlib); a new figure by default.
+        backend : str
+            ``"matplotlib"`` (returns the Axes) or ``"plotly"`` (returns a
+            ``plotly.graph_objects.Figure`` with hover details per unit: value, counts, z-score,
+            its limits; needs ``pip install 'qiscope[plotly]'``).
+        label_outliers : bool
+            Name the units outside the limits.
+        show_unadjusted : bool
+            Also draw the limits before the overdispersion adjustment (lighter).
+        title : str, optional
+            Replaces the default title (units and outliers counted).
+        **kwargs
+            matplotlib: ``pyplot=False`` makes the figure without pyplot (as HTML output does);
+            plotly: ``height=`` in pixels.
+        """
+        options = {"label_outliers": label_outliers, "show_unadjusted": show_unadjusted, "title": title}
+        if backend == "plotly":
+            from .plot import plot_funnel_plotly
+
+            if ax is not None:
+                raise InputError("ax= is a matplotlib option; the plotly backend does not take it",
+                                 column="ax", rule="backend_option")
+            return plot_funnel_plotly(self, **options, **kwargs)
+        if backend != "matplotlib":
+            raise InputError(f"unknown plot backend {backend!r}; expected 'matplotlib' or 'plotly'",
+                             column="backend", rule="unknown_name")
         from .plot import plot_funnel
 
-        return plot_funnel(self, ax=ax, **kwargs)
+        return plot_funnel(self, ax=ax, **options, **kwargs)
 
     def __repr__(self) -> str:
         return (
@@ -286,7 +327,7 @@ class FunnelResult:
 
     def to_json(self) -> str:
         """The result as JSON text (lossless: floats keep every digit, dtypes are restored)."""
-        stats = {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in self._stats().items()}
+        stats = {k: _json_value(v) for k, v in self._stats().items()}
         doc = {
             "format": "qiscope.FunnelResult",
             "version": 1,

@@ -27,10 +27,7 @@ or below zero, in ``value_lower`` (tested against ``lcl``).
 from __future__ import annotations
 
 import json
-import math
-import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -40,6 +37,7 @@ from . import _core
 from ._frames import Column, XAxis, as_frame, factorize_x, group_codes, numeric, resolve
 from ._gaps import x_gaps
 from ._options import plain_spec
+from ._serial import _frame_from_json, _frame_to_json, _load_document, _reading, _require_columns
 from .errors import InputError
 
 __all__ = ["SPCResult", "spc"]
@@ -59,14 +57,23 @@ _RULE_BITS = {
     "mixture": 1 << 11,
 }
 
-_PROFILE_RULES = {"ptd": "mdc", "mdc_excel": "mdc"}
+_PROFILE_RULES = {"ptd": "mdc", "mdc_excel": "mdc", "qcc": "western_electric"}
+_TIME_WEIGHTED = {"ewma", "cusum", "bernoulli_cusum", "ra_cusum", "vlad"}
+# Spec keys the caller knows by another keyword (for error messages).
+_KEYWORDS = {"lambda": "lam", "trend_ties_break": "trend_ties", "rule_numbers": "tests"}
 # Columns a result document must have for SPCResult's methods (plot, report) to work.
 _POINT_COLUMNS = ("x", "y", "n", "value", "phase", "cl", "lcl", "ucl", "lcl_95", "ucl_95", "sigma_signal",
                   "runs_signal", "signal_member", "special_cause", "point_type", "rules")
 _SUMMARY_COLUMNS = ("phase", "chart", "n_points", "cl", "lcl", "ucl", "runs_signal", "sigma_signal", "variation",
                     "assurance")
-# Spec keys the caller knows by another keyword (for error messages).
-_KEYWORDS = {"lambda": "lam", "trend_ties_break": "trend_ties"}
+
+
+def _default_rules(chart: str, profile: str | None) -> str:
+    """The rule set when none is asked for: a profile's own set applies to Shewhart charts;
+    run charts keep Anhøj's rules and time-weighted charts signal at their own limits."""
+    if chart == "run" or chart in _TIME_WEIGHTED:
+        return "anhoej"
+    return _PROFILE_RULES.get(profile or "", "anhoej")
 
 
 def spc(
@@ -94,6 +101,8 @@ def spc(
     trend_n: int | None = None,
     two_of_three: str | None = None,
     trend_ties: str | None = None,
+    tests: int | Sequence[int] | None = None,
+    flag_points: str | None = None,
     x_categorical: bool | None = None,
     risk: Any = None,
     lam: float = 0.2,
@@ -109,10 +118,33 @@ def spc(
 ) -> SPCResult:
     """Compute a control chart or run chart for one or many series.
 
+    Choosing a chart
+    ----------------
+    Start with a run chart (``"run"``): it needs no assumption about the distribution. Then
+    pick the control chart that matches how the data were made:
+
+    ========================================  ==================================================
+    your data (one value per period)          chart
+    ========================================  ==================================================
+    a measurement (minutes, days, a score)    ``"i"`` (XmR; ``"mr"`` for its moving ranges)
+    several measurements per period           ``"xbar"`` and ``"s"`` (rows sharing x = subgroup)
+    patients with / without something         ``"p"`` (y cases of n, y <= n); ``"np"``
+    (a proportion of n)                       ``"pp"`` (Laney) when n is large (thousands)
+    events counted over an exposure           ``"u"`` (y events per n bed days, ...); ``"up"``
+    (a rate; y may exceed n)
+    events in equal opportunity               ``"c"``
+    rare events                               ``"g"`` (cases between), ``"t"`` (time between)
+    means of groups of unequal size           ``"ip"`` (Taylor's I' chart: y / n)
+    ========================================  ==================================================
+
+    A proportion cannot exceed 1: if a numerator is above its denominator the data are a rate
+    and the error says to use a u chart. Making Data Count uses ``"i"`` for every indicator.
+
     Parameters
     ----------
     data : DataFrame or mapping, optional
-        The rows; ``y``, ``n``, ``x``, ``by`` name its columns, or are array-likes themselves.
+        The rows: a pandas, polars or pyarrow table, or a mapping of column names to arrays.
+        ``y``, ``n``, ``x``, ``by`` name its columns, or are array-likes themselves.
     y : str or array-like
         The measure; with ``n``, the numerator.
     n : str or array-like, optional
@@ -120,9 +152,12 @@ def spc(
         (default: the number of rows sharing x); for other charts y/n is charted. Not for
         xbar and s, whose subgroup sizes are the numbers of rows sharing x.
     x : str or array-like, optional
-        Time or order (dates, numbers) or units (text: categorical, no runs analysis). Rows
-        sharing one x are combined into one point: counts and denominators are summed, values
-        are averaged (``agg``); for xbar and s they form the subgroup. Omitted: row order.
+        Time or order (dates, numbers, pandas Periods) or units (text: categorical, no runs
+        analysis). Text in which every value is an ISO 8601 date (``"2024-04"``,
+        ``"2024-04-01"``), as read from a CSV file, is taken as dates; other text is
+        categorical. Rows sharing one x are combined into one point: counts and denominators
+        are summed, values are averaged (``agg``); for xbar and s they form the subgroup.
+        Omitted: row order. The result keeps the x values (dates as datetime64).
     chart : str
         ``"run" "i" "mr" "xbar" "s" "p" "np" "c" "u" "pp" "up" "g" "t" "ip"``; ``"xmr"`` is
         ``"i"``; time-weighted ``"ewma" "cusum" "bernoulli_cusum" "ra_cusum" "vlad"``. See the
@@ -130,7 +165,8 @@ def spc(
     multiply : float
         Scale for the plotted values and limits (for example 1000 for a rate per 1,000).
     by : str or list, optional
-        Column(s) that split the data into series, all computed in one call.
+        Column(s) that split the data into series, all computed in one call. The result keeps
+        their labels and dtypes (a categorical stays categorical, in its category order).
     part : list of int, list of x values, or str, optional
         Where new phases start: 0-based positions within each series, x values (the phase
         starts at that x), or a column of phase labels (a new phase where the label changes).
@@ -142,7 +178,10 @@ def spc(
         Points (0-based positions within each series, or a boolean column) left out of every
         calculation but still reported.
     rules : str, optional
-        ``"anhoej"`` (default), ``"ihi"``, ``"mdc"``, ``"western_electric"``, ``"nelson"``.
+        ``"anhoej"`` (default), ``"ihi"``, ``"mdc"`` (NHS Making Data Count),
+        ``"western_electric"``, ``"nelson"``. With a profile and no ``rules``: ``"ptd"`` and
+        ``"mdc_excel"`` use ``"mdc"``, ``"qcc"`` uses ``"western_electric"`` rules 1 and 4 with a
+        run of 7 (qcc 2.7). See the README for what each set tests.
     direction : str, optional
         ``"increase"`` or ``"decrease"``: which way is improvement (colours and icons).
     target : float or str, optional
@@ -159,8 +198,16 @@ def spc(
         False: negative lower limits become 0 when every value is >= 0.
     screen_mr, d2, shift_n, trend_n, two_of_three, trend_ties
         Override the profile: screen moving ranges (Nelson 1982); the d2 constant; the lengths
-        of a shift and a trend; ``"2023"`` or ``"legacy"`` two-of-three; ``"break"`` or
+        of a run on one side (IHI 6, MDC 7, Western Electric 8, Nelson 9) and of a trend (IHI 5,
+        MDC 7, Nelson 6); ``"2023"`` or ``"legacy"`` two-of-three (MDC); ``"break"`` or
         ``"skip"`` for repeated values in a trend.
+    tests : int or list of int, optional
+        The numbered rules to apply with ``rules="western_electric"`` (1-4) or ``"nelson"``
+        (1-8), for example ``tests=[1, 2, 5]``. Default: all of them (qcc profile: 1 and 4).
+    flag_points : str, optional
+        Which points of a signalling pattern are flagged: ``"pattern"`` (default: every point
+        of the run, trend or window) or ``"completing"`` (as qcc: only from the point where the
+        pattern is complete).
     x_categorical : bool, optional
         Treat x as units rather than time (default: text x is categorical).
     risk : str or array-like, optional
@@ -199,8 +246,19 @@ def spc(
     --------
     >>> import qiscope as qi
     >>> chart = qi.spc(y=[5, 3, 4, 6, 2, 5, 4, 3, 6, 5, 4], chart="i")
-    >>> round(chart.summary.cl.iloc[0], 4)
+    >>> print(round(chart.summary.cl.iloc[0], 4))
     4.2727
+
+    Many indicators in one call, with dates read from text:
+
+    >>> data = {"ward": ["A"] * 12 + ["B"] * 12,
+    ...         "month": [f"2025-{m:02d}" for m in range(1, 13)] * 2,
+    ...         "falls": [3, 5, 4, 6, 2, 5, 4, 3, 6, 5, 4, 3] * 2}
+    >>> chart = qi.spc(data, y="falls", x="month", by="ward", chart="i", direction="decrease")
+    >>> print(chart.summary[["ward", "cl", "variation"]].to_string(index=False))
+    ward       cl    variation
+       A 4.166667 common_cause
+       B 4.166667 common_cause
 
     References
     ----------
@@ -235,7 +293,7 @@ def spc(
 
     spec: dict[str, Any] = {
         "chart": chart,
-        "rules": rules if rules is not None else _PROFILE_RULES.get(profile or "", "anhoej"),
+        "rules": rules if rules is not None else _default_rules(chart, profile),
         "direction": direction if direction is not None else "neutral",
         "profile": profile if profile is not None else "qiscope",
         "agg": agg,
@@ -250,6 +308,8 @@ def spc(
         "trend_n": trend_n,
         "two_of_three": two_of_three,
         "trend_ties_break": None if trend_ties is None else _ties(trend_ties),
+        "rule_numbers": _rule_numbers(tests),
+        "flag_points": flag_points,
         "lambda": lam,
         "k": k,
         "h": h,
@@ -262,12 +322,13 @@ def spc(
         "n_threads": 0 if n_threads is None else n_threads,
     }
 
-    phase_label = None
+    phase_label = phase_label_values = None
     if part is not None:
         if isinstance(part, str) and frame is not None and part in frame.columns:
             labels_col = resolve(frame, part, "part", length)
             assert labels_col is not None
             phase_label = pd.factorize(labels_col.values, use_na_sentinel=False)[0].astype(np.int64)
+            phase_label_values = labels_col.values.to_numpy(dtype=object)
             names["part"] = part
         else:
             positions, x_keys = _part_starts(part, xaxis)
@@ -308,7 +369,47 @@ def spc(
         )
     except InputError as err:
         raise _renamed(err, names) from None
-    return SPCResult._from_core(out, spec, xaxis, labels, by_names, names)
+    result = SPCResult._from_core(out, spec, xaxis, labels, by_names, names)
+    _add_presentation_columns(result, out, spec, n_col.name if n_col is not None else None, target_values,
+                              series, xaxis, phase_label_values)
+    return result
+
+
+def _add_presentation_columns(result: SPCResult, out: dict[str, dict[str, np.ndarray]], spec: dict[str, Any],
+                              n_name: str | None, target_values: np.ndarray | None,
+                              series: np.ndarray | None, xaxis: XAxis, phase_labels: np.ndarray | None) -> None:
+    """Carry the caller's inputs to the output, for charts and reports: ``points.target`` (when
+    a target is given), ``summary.phase_name`` (with ``part`` as a column of labels) and the
+    name of ``n`` in ``spec``. No statistics: a point's target is the one the core uses (the
+    last one given among the point's rows)."""
+    if n_name is not None and spec["chart"] not in ("xbar", "s"):
+        result.spec["n"] = n_name  # for axis labels: the plotted value is y / n
+    p = out["points"]
+    if target_values is not None:
+        rows = len(target_values)
+        keys = pd.DataFrame({
+            "series": series if series is not None else np.zeros(rows, dtype=np.int64),
+            "x": xaxis.codes if xaxis.codes is not None else np.arange(rows, dtype=np.int64),
+            "target": target_values,
+        })
+        last = keys.groupby(["series", "x"], sort=False)["target"].last()  # skips missing targets
+        result.points["target"] = last.reindex(pd.MultiIndex.from_arrays([p["series"], p["x"]])).to_numpy()
+    elif spec.get("target") is not None:
+        result.points["target"] = float(spec["target"])
+    if phase_labels is not None:
+        first_rows = p["row"][out["phases"]["first"]]
+        names = pd.Series(phase_labels[first_rows], dtype=object)
+        result.summary.insert(result.summary.columns.get_loc("phase") + 1, "phase_name",
+                              names.where(names.notna(), "").astype(str).to_numpy())
+
+
+def _rule_numbers(tests: int | Sequence[int] | None) -> list[int]:
+    if tests is None:
+        return []
+    numbers = np.atleast_1d(np.asarray(tests))
+    if numbers.ndim != 1 or numbers.dtype.kind not in "iu":
+        raise InputError(f"tests must be rule numbers such as [1, 2, 5], not {tests!r}", column="tests", rule="type")
+    return [int(k) for k in numbers]
 
 
 def _ties(value: str) -> bool:
@@ -457,13 +558,62 @@ class SPCResult:
             return [()]
         return list(self.summary[self.by].drop_duplicates().itertuples(index=False, name=None))
 
-    def plot(self, ax: Any = None, *, backend: str = "matplotlib", **kwargs: Any) -> Any:
-        """Draw the chart (a grid of small multiples with ``by``); returns the Axes."""
+    def plot(self, ax: Any = None, *, backend: str = "matplotlib", show_95: bool = False,
+             series: Any = None, ncols: int = 3, title: str | None = None,
+             phase_labels: Any = None, **kwargs: Any) -> Any:
+        """Draw the chart: one Axes, or a grid of small multiples (one per series) with ``by``.
+
+        Points are grey (common cause) or coloured by what a special cause means, in the Making
+        Data Count palette: blue improvement, orange concern, purple neither (no ``direction``).
+        Excluded points are hollow; phases are separate segments with labels; a frozen
+        baseline is shaded; a target is a red dashed line. The subtitle names the chart and
+        the signals found.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes (or array of Axes with ``by``), optional
+            Where to draw; a new figure by default.
+        backend : str
+            ``"matplotlib"`` (returns the Axes, or a 2-D array of Axes with ``by``) or
+            ``"plotly"`` (returns a ``plotly.graph_objects.Figure`` with hover details per
+            point; needs ``pip install 'qiscope[plotly]'``).
+        show_95 : bool
+            Also draw the 2-sigma limits (dashed).
+        series : key or list of keys, optional
+            Only these series (``by`` labels; tuples for several ``by`` columns).
+        ncols : int
+            Columns of the small-multiples grid.
+        title : str, optional
+            A title (above the subtitle of a single chart, or over the whole grid).
+        phase_labels : list of str, optional
+            Names of the phases, in order (default: the ``part`` labels, or "Phase 1", ...).
+        **kwargs
+            matplotlib only: ``legend=False``, ``figsize=(w, h)``.
+
+        Examples
+        --------
+        >>> import qiscope as qi
+        >>> chart = qi.spc(y=[5, 3, 4, 6, 2, 5, 4, 3, 6, 5, 4, 9], chart="i", part=[6])
+        >>> ax = chart.plot(show_95=True, phase_labels=["before", "after"])
+        >>> ax.get_title(loc="left").splitlines()[0]
+        'I chart (XmR) · no signals'
+        """
+        options = {"show_95": show_95, "series": series, "ncols": ncols, "title": title,
+                   "phase_labels": phase_labels}
+        if backend == "plotly":
+            from .plot import plot_spc_plotly
+
+            if ax is not None or kwargs:
+                unknown = "ax" if ax is not None else next(iter(kwargs))
+                raise InputError(f"{unknown}= is a matplotlib option; the plotly backend does not take it",
+                                 column=unknown, rule="backend_option")
+            return plot_spc_plotly(self, **options)
         if backend != "matplotlib":
-            raise InputError(f"unknown plot backend {backend!r}", column="backend", rule="unknown_name")
+            raise InputError(f"unknown plot backend {backend!r}; expected 'matplotlib' or 'plotly'",
+                             column="backend", rule="unknown_name")
         from .plot import plot_spc
 
-        return plot_spc(self, ax=ax, **kwargs)
+        return plot_spc(self, ax=ax, **options, **kwargs)
 
     # -- serialisation -----------------------------------------------------------------------
     def to_json(self) -> str:
@@ -499,9 +649,11 @@ class SPCResult:
         )
 
     def _repr_html_(self) -> str:
-        from .report import result_html
+        """Jupyter display: the summary with variation and assurance icons, then the chart (inline
+        SVG, at most 12 series). Prints nothing and leaves no open matplotlib figure."""
+        from .report import spc_html
 
-        return result_html(self)
+        return spc_html(self)
 
 
 def _nullable(values: np.ndarray) -> pd.Series:
@@ -513,104 +665,3 @@ def _icon(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
     cats = [n for n in names if n]
     mapped = np.array(list(names), dtype=object)[codes.astype(np.int64)]
     return pd.Categorical(np.where(mapped == "", None, mapped), categories=cats)
-
-
-def _load_document(text: str, fmt: str, what: str) -> dict[str, Any]:
-    """The JSON document a result's ``to_json`` wrote, checked for its format tag."""
-    try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, RecursionError, TypeError) as err:  # bad text, deep nesting, not text
-        raise InputError(f"not valid JSON: {err}", column="json", rule="json") from err
-    if not isinstance(doc, dict) or doc.get("format") != fmt:
-        raise InputError(f"not a qiscope {what} result", column="json", rule="format")
-    return doc
-
-
-@contextmanager
-def _reading(what: str) -> Iterator[None]:
-    """Reading a result document: whatever a malformed one raises becomes an InputError."""
-    try:
-        yield
-    except InputError:
-        raise
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as err:
-        raise InputError(f"not a valid qiscope {what} result ({type(err).__name__}: {err})", column="json",
-                         rule="format") from err
-
-
-def _require_columns(frame: pd.DataFrame, columns: Sequence[str], table: str) -> pd.DataFrame:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(f"the {table} table of the document lacks the columns {missing}", column="json", rule="format")
-    return frame
-
-
-def _json_value(v: Any) -> Any:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if isinstance(v, (np.floating,)):
-        f = float(v)
-        return f if math.isfinite(f) else None
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.bool_,)):
-        return bool(v)
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
-    if isinstance(v, pd.Period):
-        return str(v)
-    return v
-
-
-def _frame_to_json(df: pd.DataFrame) -> dict[str, Any]:
-    cols = []
-    for name in df.columns:
-        s = df[name]
-        entry: dict[str, Any] = {"name": str(name), "dtype": str(s.dtype)}
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            entry["categories"] = [_json_value(c) for c in s.cat.categories]
-            entry["categories_dtype"] = str(s.cat.categories.dtype)
-            entry["values"] = s.cat.codes.astype(int).tolist()
-        else:
-            entry["values"] = [_json_value(v) for v in s.tolist()]
-        cols.append(entry)
-    return {"columns": cols}
-
-
-# The dtypes to_json writes; a document naming any other is refused (numpy would otherwise
-# build whatever it names, "V99999999999" included).
-_DTYPE = re.compile(
-    r"(u?int(8|16|32|64)|U?Int(8|16|32|64)|float(32|64)|Float(32|64)|bool|boolean|object|str|string|category"
-    r"|datetime64\[[a-z]+(, [A-Za-z_/+\-0-9:]+)?\]|timedelta64\[[a-z]+\]|period\[[A-Za-z0-9\-]+\])"
-)
-
-
-def _restore(values: list[Any], dtype: str) -> Any:
-    if not isinstance(dtype, str) or not _DTYPE.fullmatch(dtype) or not isinstance(values, list):
-        raise InputError(f"a column of dtype {dtype!r} cannot be read", column="json", rule="format")
-    if dtype.startswith("datetime64"):
-        return pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
-    if dtype.startswith("period"):
-        return pd.PeriodIndex(values, freq=dtype[dtype.index("[") + 1 : -1])
-    if dtype in ("float64", "float32"):
-        return np.array([np.nan if v is None else v for v in values], dtype=dtype)
-    if dtype in ("Int64", "boolean", "string"):
-        return pd.array(values, dtype=dtype)
-    if dtype == "object":
-        return pd.Series(values, dtype=object)
-    return np.array(values, dtype=dtype)
-
-
-def _frame_from_json(doc: dict[str, Any]) -> pd.DataFrame:
-    data: dict[str, Any] = {}
-    if not isinstance(doc, dict) or not isinstance(doc.get("columns"), list):
-        raise InputError("a table of the document has no list of columns", column="json", rule="format")
-    for entry in doc["columns"]:
-        if entry["dtype"] == "category":
-            cats = _restore(entry["categories"], entry["categories_dtype"])
-            data[entry["name"]] = pd.Categorical.from_codes(entry["values"], categories=pd.Index(cats))
-        else:
-            data[entry["name"]] = _restore(entry["values"], entry["dtype"])
-    return pd.DataFrame({k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in data.items()})

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include <qiscope/qiscope.hpp>
@@ -20,5 +21,8 @@ int main() {
   const auto back = j.get<qiscope::spc::Result>();
   std::cout << std::setprecision(10) << "qiscope " << qiscope::version << " cl=" << back.points.cl[0]
             << " lcl=" << back.points.lcl[0] << " ucl=" << back.points.ucl[0] << "\n";
-  return std::abs(back.points.cl[0] - 4.2727272727) < 1e-6 ? 0 : 1;
+  // A built-in instrument from the installed share/qiscope/instruments.
+  const auto sops = qiscope::culture::load_instrument(std::string(QISCOPE_INSTRUMENT_DIR) + "/sops-hospital-2.0.json");
+  std::cout << sops.name << " composites=" << sops.composites.size() << "\n";
+  return std::abs(back.points.cl[0] - 4.2727272727) < 1e-6 && sops.composites.size() == 10 ? 0 : 1;
 }

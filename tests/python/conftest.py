@@ -14,6 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 REFERENCE = SHARED / "reference"
 DATA = SHARED / "data"
+ARTIFACTS = REPO / "build" / "test-artifacts"  # kept after the run to look at (not committed)
 
 
 def reference_cases(call: str, tool: str | None = None) -> list[dict]:
@@ -23,6 +24,16 @@ def reference_cases(call: str, tool: str | None = None) -> list[dict]:
         return []
     cases = json.loads(index.read_text())["cases"]
     return [c for c in cases if c.get("call") == call and (tool is None or c["tool"] == tool)]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the pyplot figures a test opened (more than 20 open ones make matplotlib warn, and
+    warnings are errors here)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 @pytest.fixture
@@ -35,3 +46,14 @@ def shared_data() -> Path:
 requires_shared = pytest.mark.skipif(
     not REFERENCE.exists(), reason="../shared/reference is not beside this clone (CI always has it)"
 )
+
+
+@pytest.fixture(scope="session")
+def demo_report() -> Path:
+    """The demo board report, written once per run by ``qiscope demo`` into build/test-artifacts."""
+    from qiscope.cli import main
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / "demo-report.html"
+    assert main(["demo", "-o", str(path)]) == 0
+    return path

@@ -13,7 +13,7 @@ import qiscope as qi
 
 # What the engine implements so far; the other cases are reported as skipped with the reason.
 IMPLEMENTED_CHARTS = {"run", "i", "mr", "xbar", "s", "p", "np", "c", "u", "pp", "up", "g", "t", "ip"}
-IMPLEMENTED_RULES = {"anhoej", "ihi"}
+IMPLEMENTED_RULES = {"anhoej", "ihi", "mdc", "western_electric", "nelson"}
 
 RTOL = 1e-9
 

@@ -187,7 +187,7 @@ def test_plot_draws_limits_and_colours_signals() -> None:
     res = qi.spc(y=y, chart="i", direction="decrease")
     ax = res.plot()
     assert len(ax.lines) >= 4  # values, centre line, two limits
-    flagged = [c for c in ax.collections if c.get_label() == "concern"]
+    flagged = [c for c in ax.collections if c.get_gid() == "qiscope-points-concern"]
     assert flagged and len(flagged[0].get_offsets()) == 1
     plt.close(ax.figure)
     many = qi.spc({"g": np.repeat(["a", "b"], 11), "y": np.r_[y, y]}, y="y", by="g", chart="i")
@@ -200,3 +200,11 @@ def test_repr_html_shows_table_and_chart() -> None:
     res = qi.spc(y=np.arange(12.0) % 4, chart="run")
     html = res._repr_html_()
     assert "<table" in html and "<svg" in html
+
+
+@pytest.mark.parametrize("profile", ["ptd", "mdc_excel", "qcc"])
+def test_a_profiles_rule_set_applies_to_shewhart_charts_only(profile: str) -> None:
+    y = np.r_[np.tile([4.0, 6.0], 8), np.full(8, 9.0)]
+    assert qi.spc(y=y, chart="run", profile=profile).spec["rules"] == "anhoej"
+    expected = {"ptd": "mdc", "mdc_excel": "mdc", "qcc": "western_electric"}[profile]
+    assert qi.spc(y=y, chart="i", profile=profile).spec["rules"] == expected

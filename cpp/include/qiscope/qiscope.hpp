@@ -2,6 +2,7 @@
 /// \file qiscope.hpp
 /// Umbrella header: everything public in qiscope.
 
+#include <qiscope/culture.hpp>
 #include <qiscope/error.hpp>
 #include <qiscope/io/json.hpp>
 #include <qiscope/spc.hpp>

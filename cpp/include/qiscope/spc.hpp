@@ -7,8 +7,9 @@
 
 #include <qiscope/spc/constants.hpp>
 #include <qiscope/spc/observations.hpp>
-#include <qiscope/spc/runs.hpp>
 #include <qiscope/spc/result.hpp>
+#include <qiscope/spc/rules.hpp>
+#include <qiscope/spc/runs.hpp>
 #include <qiscope/spc/spec.hpp>
 #include <qiscope/spc/types.hpp>
 

@@ -36,6 +36,8 @@ void to_json(json& j, const Spec& s) {
            {"trend_n", s.trend_n ? json(*s.trend_n) : json(nullptr)},
            {"two_of_three", s.two_of_three ? json(std::string(to_string(*s.two_of_three))) : json(nullptr)},
            {"trend_ties_break", s.trend_ties_break ? json(*s.trend_ties_break) : json(nullptr)},
+           {"rule_numbers", s.rule_numbers},
+           {"flag_points", s.flag_points ? json(std::string(to_string(*s.flag_points))) : json(nullptr)},
            {"lambda", s.lambda},
            {"k", s.k},
            {"h", s.h},
@@ -52,7 +54,7 @@ void from_json(const json& j, Spec& s) {
   static const std::set<std::string> known{
       "chart", "rules", "direction", "profile", "agg", "multiply", "target", "cl", "part",
       "part_x", "freeze", "exclude", "x_categorical", "y_neg", "screen_mr", "d2", "shift_n",
-      "trend_n", "two_of_three", "trend_ties_break", "lambda", "k", "h", "nsigmas",
+      "trend_n", "two_of_three", "trend_ties_break", "rule_numbers", "flag_points", "lambda", "k", "h", "nsigmas",
       "head_start", "center", "sd", "odds_ratio", "limit", "n_threads"};
   check_options(j, known, "spc");
   s = Spec{};
@@ -77,6 +79,9 @@ void from_json(const json& j, Spec& s) {
   if (j.contains("two_of_three") && !j["two_of_three"].is_null())
     s.two_of_three = parse_two_of_three(read_name(j, "two_of_three", "2023"));
   read(j, "trend_ties_break", s.trend_ties_break);
+  read(j, "rule_numbers", s.rule_numbers);
+  if (j.contains("flag_points") && !j["flag_points"].is_null())
+    s.flag_points = parse_flag_points(read_name(j, "flag_points", "pattern"));
   read(j, "lambda", s.lambda);
   read(j, "k", s.k);
   read(j, "h", s.h);

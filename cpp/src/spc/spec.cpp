@@ -1,6 +1,9 @@
-// Each profile's conventions, read in the tools' sources (shared/design/spc-spec.md §1-§4).
+// Each rule set's published definition and each profile's conventions, read in the tools'
+// sources (shared/design/spc-spec.md §1-§5). resolve() applies them in that order, then the
+// options the user set explicitly.
 
 #include <cmath>
+#include <string>
 
 #include <qiscope/error.hpp>
 #include <qiscope/spc/spec.hpp>
@@ -12,30 +15,104 @@ namespace {
 const double exact_d2 = 2.0 / std::sqrt(std::acos(-1.0));
 /// The tables' D4 for n = 2 (Nelson 1982 screens moving ranges at this multiple).
 constexpr double table_d4 = 3.267;
+
+constexpr std::uint32_t rules_1_to(int last) { return (1u << last) - 1u; }
+
+/// The rule sets as published (spc-spec.md §5): run lengths, what a point on the centre line
+/// and a repeated value do to a run or a trend, and which numbered rules apply.
+void rule_set_defaults(Options& o, RuleSet rules) {
+  o.shift_n = 7;
+  o.trend_n = 7;
+  o.on_cl_breaks = true;
+  o.trend_ties_break = true;
+  o.rule_mask = 0;
+  switch (rules) {
+    case RuleSet::anhoej:
+      // Points on the centre line are dropped from the runs analysis (Anhøj & Olesen 2014).
+      o.on_cl_breaks = false;
+      break;
+    case RuleSet::ihi:
+      // Provost & Murray (2011): shift 6, trend 5; points on the median and repeated values
+      // neither count nor break.
+      o.shift_n = 6;
+      o.trend_n = 5;
+      o.on_cl_breaks = false;
+      o.trend_ties_break = false;
+      break;
+    case RuleSet::mdc:
+      // NHS Making Data Count: 7-point shift and trend; a point on the mean is on neither side,
+      // so it ends a shift; NHS guidance: repeated values neither add to nor cancel a trend.
+      o.trend_ties_break = false;
+      break;
+    case RuleSet::western_electric:
+      // Western Electric (1956): rule 4 is 8 successive points on one side.
+      o.shift_n = 8;
+      o.trend_n = 6;
+      o.rule_mask = rules_1_to(4);
+      break;
+    case RuleSet::nelson:
+      // Nelson (1984): rule 2 is 9 in a row on one side, rule 3 six points steadily
+      // increasing or decreasing (a repeated value is neither).
+      o.shift_n = 9;
+      o.trend_n = 6;
+      o.rule_mask = rules_1_to(8);
+      break;
+  }
+}
+
+void check_rule_numbers(const Spec& spec) {
+  if (spec.rule_numbers.empty()) return;
+  int last = 0;
+  if (spec.rules == RuleSet::western_electric) last = 4;
+  if (spec.rules == RuleSet::nelson) last = 8;
+  if (last == 0)
+    throw input_error("rule_numbers", -1, "rule_set",
+                      "numbered rules apply to the 'western_electric' and 'nelson' rule sets, not '" +
+                          std::string(to_string(spec.rules)) + "'");
+  for (int k : spec.rule_numbers)
+    if (k < 1 || k > last)
+      throw input_error("rule_numbers", -1, "range",
+                        "rule " + std::to_string(k) + " does not exist; the '" +
+                            std::string(to_string(spec.rules)) + "' rules are numbered 1 to " +
+                            std::to_string(last));
+}
 }  // namespace
 
 Options resolve(const Spec& spec) {
+  check_rule_numbers(spec);
+  // The Making Data Count, Western Electric and Nelson rules read the sigma limits a run chart
+  // does not have (api.md: a run chart takes the Anhøj or the IHI rules).
+  if (spec.chart == Chart::run && spec.rules != RuleSet::anhoej && spec.rules != RuleSet::ihi)
+    throw input_error("rules", -1, "needs_limits",
+                      "the '" + std::string(to_string(spec.rules)) +
+                          "' rules need control limits, which a run chart has not; use 'anhoej' or "
+                          "'ihi', or a control chart such as 'i'");
+  if (spec.shift_n && *spec.shift_n < 2)
+    throw input_error("shift_n", -1, "range", "a run on one side needs at least 2 points");
+  if (spec.trend_n && *spec.trend_n < 3)
+    throw input_error("trend_n", -1, "range", "a trend needs at least 3 points");
+
   Options o{};
   o.d4 = table_d4;
-  o.shift_n = spec.rules == RuleSet::ihi ? 6 : 7;
-  o.trend_n = spec.rules == RuleSet::ihi ? 5 : 7;
   o.freeze_ignored_with_parts = false;
+  o.missing_breaks = false;
+  o.flag_points = FlagPoints::pattern;
+  o.ptd_trend_labels = false;
+  rule_set_defaults(o, spec.rules);
   switch (spec.profile) {
     case Profile::qiscope:
       // The published method: sigma = mean MR / d2 with the exact d2; no screening (Wheeler,
-      // Montgomery); MDC's 2023 two-of-three; repeated values neither add to nor break a trend
-      // (IHI and NHS guidance).
+      // Montgomery); MDC's 2023 two-of-three; ties and points on the centre line as the rule set
+      // defines them.
       o.screen_mr = false;
       o.d2 = exact_d2;
       o.two_of_three = TwoOfThree::mdc2023;
-      o.trend_ties_break = false;
       break;
     case Profile::qicharts2:
       // qicharts2 0.8.1 with the package attached: options(qic.screenedmr = TRUE), d2 = 1.128.
       o.screen_mr = true;
       o.d2 = 1.128;
       o.two_of_three = TwoOfThree::mdc2023;
-      o.trend_ties_break = false;
       o.freeze_ignored_with_parts = true;
       break;
     case Profile::ptd:
@@ -47,6 +124,7 @@ Options resolve(const Spec& spec) {
       o.trend_n = 7;
       o.two_of_three = TwoOfThree::legacy;
       o.trend_ties_break = true;
+      o.ptd_trend_labels = true;
       break;
     case Profile::mdc_excel:
       // The Making Data Count spreadsheet: 2.66, no screening, the 2023 two-of-three.
@@ -58,11 +136,20 @@ Options resolve(const Spec& spec) {
       o.trend_ties_break = true;
       break;
     case Profile::qcc:
-      // qcc 2.7: xbar.one sigma = mean MR / 1.128, unscreened.
+      // qcc 2.7: xbar.one sigma = mean MR / 1.128, unscreened. Its rules are "beyond limits"
+      // and a run of 7 on one side, flagged from the 7th point on; with the Western Electric
+      // set that is rules 1 and 4 with a run of 7 (qcc 3.0's default is the same with 8).
+      // An NA ends a run (rle), and so does a point on the centre.
       o.screen_mr = false;
       o.d2 = 1.128;
       o.two_of_three = TwoOfThree::mdc2023;
       o.trend_ties_break = true;
+      o.missing_breaks = true;
+      o.flag_points = FlagPoints::completing;
+      if (spec.rules == RuleSet::western_electric) {
+        o.rule_mask = (1u << 0) | (1u << 3);
+        o.shift_n = 7;
+      }
       break;
   }
   if (spec.screen_mr) o.screen_mr = *spec.screen_mr;
@@ -71,6 +158,11 @@ Options resolve(const Spec& spec) {
   if (spec.trend_n) o.trend_n = *spec.trend_n;
   if (spec.two_of_three) o.two_of_three = *spec.two_of_three;
   if (spec.trend_ties_break) o.trend_ties_break = *spec.trend_ties_break;
+  if (spec.flag_points) o.flag_points = *spec.flag_points;
+  if (!spec.rule_numbers.empty()) {
+    o.rule_mask = 0;
+    for (int k : spec.rule_numbers) o.rule_mask |= 1u << (k - 1);
+  }
   if (!(o.d2 > 0) || o.d2 > max_magnitude)
     throw input_error("d2", -1, "range", "must be a positive number (the bias constant of moving ranges)");
   // A shift or trend of fewer than 2 points is no pattern (every point would be flagged).

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
-from ._html import _fmt, _svg
+import pandas as pd
+
+from . import html as qh
 
 if TYPE_CHECKING:
     from ..funnel import FunnelResult
@@ -13,22 +14,26 @@ if TYPE_CHECKING:
 __all__ = ["funnel_html"]
 
 
-def _table(header: list[str], rows: list[list[object]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{_fmt(v)}</td>" for v in row) + "</tr>" for row in rows)
-    return f'<table class="qiscope"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
 def funnel_html(result: FunnelResult) -> str:
     """Jupyter display: a one-line summary, the outlying units and the funnel plot."""
     spec = result.spec
-    summary = _table(
-        ["kind", "units", "target", "phi", "tau2", "p (no overdispersion)", "limits", "outliers"],
-        [[spec["kind"], len(result.points), result.target, result.phi, result.tau2, result.phi_p_value,
-          ("adjusted (" + str(spec["overdispersion"]) + ")") if result.adjusted else "unadjusted",
-          int(result.points["outlier"].sum())]],
-    )
+    summary = pd.DataFrame({
+        "kind": [spec["kind"]], "units": [len(result.points)], "target": [result.target], "phi": [result.phi],
+        "tau2": [result.tau2], "p (no overdispersion)": [result.phi_p_value],
+        "limits": [f"adjusted ({spec['overdispersion']})" if result.adjusted else "unadjusted"],
+        "outliers": [int(result.points["outlier"].sum())],
+    })
     out = result.outliers
-    cols = [c for c in out.columns if c not in ("z_winsorised",)]
-    outliers = _table(cols, out[cols].to_numpy().tolist()) if len(out) else "<p>No unit is outside the limits.</p>"
-    return f'<div class="qiscope-result">{summary}{outliers}<div class="chart">{_svg(result)}</div></div>'
+    cols = [c for c in out.columns if c != "z_winsorised"]
+    outliers = qh.table(out, columns=cols) if len(out) else "<p>No unit is outside the limits.</p>"
+    note = None
+    if result.withheld:
+        note = (f"Not plotted: {', '.join(result.withheld)} "
+                f"({result.spec.get('withheld_reason', 'withheld')}).")
+    chart = qh.figure_svg(result.plot(pyplot=False).figure)
+    return qh.block(qh.table(summary), outliers, chart, title=_title(result), note=note)
+
+
+def _title(result: FunnelResult) -> str:
+    measure = result.spec.get("measure")
+    return f"Funnel plot: {measure} by unit" if measure else "Funnel plot"

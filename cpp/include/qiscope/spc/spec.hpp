@@ -14,6 +14,8 @@ namespace qiscope::spc {
 /// The request. Options left unset take the value of `profile`; explicit values override it.
 struct Spec {
   Chart chart = Chart::run;
+  /// The rule set (rules.hpp). Python's qi.spc() picks the profile's own set when none is
+  /// given (ptd, mdc_excel: mdc; qcc: western_electric); here it is always explicit.
   RuleSet rules = RuleSet::anhoej;
   Direction direction = Direction::neutral;
   Profile profile = Profile::qiscope;
@@ -43,10 +45,16 @@ struct Spec {
   // Profile-dependent options (unset: the profile decides).
   std::optional<bool> screen_mr;       ///< drop moving ranges >= d4 x their mean (Nelson 1982)
   std::optional<double> d2;            ///< sigma = mean moving range / d2
-  std::optional<int> shift_n;          ///< run length for a shift (IHI 6, MDC 7)
-  std::optional<int> trend_n;          ///< points in a trend (IHI 5, MDC 7)
+  /// Points in a run on one side of the centre line: the shift (IHI 6, MDC 7), Western
+  /// Electric rule 4 (8) and Nelson rule 2 (9).
+  std::optional<int> shift_n;
+  std::optional<int> trend_n;          ///< points in a trend (IHI 5, MDC 7, Nelson 6)
   std::optional<TwoOfThree> two_of_three;
   std::optional<bool> trend_ties_break;  ///< a repeated value breaks a trend (else it is skipped)
+  /// Western Electric (1-4) or Nelson (1-8) rules to apply; empty: the profile's choice (all of
+  /// them; qcc: 1 and 4). Only for those two rule sets.
+  std::vector<int> rule_numbers;
+  std::optional<FlagPoints> flag_points;  ///< which points of a pattern are flagged
 
   // Time-weighted charts.
   double lambda = 0.2;                 ///< EWMA smoothing
@@ -73,6 +81,21 @@ struct Options {
   TwoOfThree two_of_three;
   bool trend_ties_break;
   bool freeze_ignored_with_parts;  ///< qicharts2: `freeze` has no effect when phases are given
+  /// Western Electric / Nelson rules in force: bit k - 1 set applies rule k.
+  std::uint32_t rule_mask;
+  /// A point exactly on the centre line ends a run on one side (MDC, qcc, Western Electric,
+  /// Nelson); otherwise it neither breaks nor counts (IHI, Anhøj).
+  bool on_cl_breaks;
+  /// A missing or excluded point ends every pattern (qcc); otherwise the pattern continues
+  /// across it (qiscope, qicharts2).
+  bool missing_breaks;
+  FlagPoints flag_points;
+  /// NHSRplotthedots 0.2.2 labels a trend point by its step to the next point when that one is
+  /// in a trend too, else by the step from the previous one, and a step of 0 as falling: a
+  /// repeated value between a rising and a falling trend labels the rising trend's last point
+  /// "decreasing". Only the ptd profile reproduces this; otherwise a point takes its trend's
+  /// direction (a peak shared by two trends, the later one's).
+  bool ptd_trend_labels;
 };
 
 /// Combines the profile's conventions with the explicit options of `spec`.

@@ -34,6 +34,11 @@ enum class Aggregate : std::uint8_t { mean, median, sum };
 /// or `mdc2023` (since November 2023 every point beyond 2 sigma counts).
 enum class TwoOfThree : std::uint8_t { legacy, mdc2023 };
 
+/// Which points of a signalling pattern are flagged: all of it (`pattern`, qiscope's default and
+/// NHSRplotthedots') or only those where it is complete and after (`completing`, as qcc: from the
+/// 7th point of a run of 7, the newest point of a 2-of-3 window).
+enum class FlagPoints : std::uint8_t { pattern, completing };
+
 /// The meaning of one point, for colouring.
 enum class PointType : std::uint8_t { common_cause, improvement, concern, neutral };
 
@@ -69,6 +74,8 @@ inline constexpr NameTable<Aggregate, 3> aggregate_names{{
     {Aggregate::mean, "mean"}, {Aggregate::median, "median"}, {Aggregate::sum, "sum"}}};
 inline constexpr NameTable<TwoOfThree, 2> two_of_three_names{{
     {TwoOfThree::legacy, "legacy"}, {TwoOfThree::mdc2023, "2023"}}};
+inline constexpr NameTable<FlagPoints, 2> flag_points_names{{
+    {FlagPoints::pattern, "pattern"}, {FlagPoints::completing, "completing"}}};
 inline constexpr NameTable<PointType, 4> point_type_names{{
     {PointType::common_cause, "common_cause"}, {PointType::improvement, "improvement"},
     {PointType::concern, "concern"}, {PointType::neutral, "neutral"}}};
@@ -110,6 +117,7 @@ inline std::string_view to_string(Direction v) { return detail::name_of(detail::
 inline std::string_view to_string(Profile v) { return detail::name_of(detail::profile_names, v); }
 inline std::string_view to_string(Aggregate v) { return detail::name_of(detail::aggregate_names, v); }
 inline std::string_view to_string(TwoOfThree v) { return detail::name_of(detail::two_of_three_names, v); }
+inline std::string_view to_string(FlagPoints v) { return detail::name_of(detail::flag_points_names, v); }
 inline std::string_view to_string(PointType v) { return detail::name_of(detail::point_type_names, v); }
 inline std::string_view to_string(Variation v) { return detail::name_of(detail::variation_names, v); }
 inline std::string_view to_string(Assurance v) { return detail::name_of(detail::assurance_names, v); }
@@ -124,5 +132,6 @@ inline Direction parse_direction(std::string_view s) { return detail::parse_name
 inline Profile parse_profile(std::string_view s) { return detail::parse_name(detail::profile_names, s, "profile"); }
 inline Aggregate parse_aggregate(std::string_view s) { return detail::parse_name(detail::aggregate_names, s, "agg"); }
 inline TwoOfThree parse_two_of_three(std::string_view s) { return detail::parse_name(detail::two_of_three_names, s, "two_of_three"); }
+inline FlagPoints parse_flag_points(std::string_view s) { return detail::parse_name(detail::flag_points_names, s, "flag_points"); }
 
 }  // namespace qiscope::spc

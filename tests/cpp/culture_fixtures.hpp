@@ -1,0 +1,66 @@
+#pragma once
+// Small hand-checked survey data for the culture tests: the `culture_test` set of
+// shared/design/culture-spec.md §4 (18 respondents in units A, B, C; i4r negatively worded),
+// whose reference values were reproduced there in R (psych 2.2.9, multilevel 2.7) and numpy.
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <qiscope/culture.hpp>
+
+namespace culture_fixtures {
+
+inline const double na = std::nan("");
+
+/// Raw answers (unit, i1, i2, i3, i4r), one row per respondent.
+struct Row {
+  int unit;
+  double i1, i2, i3, i4r;
+};
+
+inline std::vector<Row> culture_test_rows() {
+  return {{0, 4, 4, 5, 2}, {0, 5, 4, 4, 1}, {0, 4, 3, 4, 2}, {0, 3, 4, 4, 3}, {0, 5, 5, 5, 1}, {0, 4, 4, 3, 2},
+          {1, 2, 3, 2, 4}, {1, 3, 2, 3, 4}, {1, 2, 2, 1, 5}, {1, 3, 3, 3, 3}, {1, 2, 1, 2, 4}, {1, 4, 3, 3, 3},
+          {2, 4, 3, 4, 3}, {2, 3, 3, 2, 3}, {2, 5, 4, 4, 2}, {2, 2, 3, 3, 4}, {2, 4, 5, 4, 2}, {2, 3, 2, 3, 3}};
+}
+
+inline qiscope::culture::Instrument culture_test_instrument(int min_n = 1) {
+  return qiscope::culture::parse_instrument(R"({
+    "name": "culture_test",
+    "scale": {"min": 1, "max": 5, "missing_codes": [9], "positive": [4, 5], "negative": [1, 2]},
+    "items": ["i1", "i2", "i3", {"id": "i4r", "reverse": true}],
+    "composites": [{"id": "c", "items": ["i1", "i2", "i3", "i4r"]}],
+    "min_n": )" + std::to_string(min_n) + "}");
+}
+
+/// Column-major answers and unit codes kept alive for a Responses view.
+struct Data {
+  std::vector<double> values;
+  std::vector<std::int64_t> unit;
+  qiscope::culture::Responses responses() const {
+    qiscope::culture::Responses r;
+    r.n_rows = unit.size();
+    r.values = values;
+    r.unit = unit;
+    r.unit_labels = {"A", "B", "C"};
+    return r;
+  }
+};
+
+inline Data make_data(const std::vector<Row>& rows) {
+  Data d;
+  const std::size_t n = rows.size();
+  d.values.resize(4 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    d.values[i] = rows[i].i1;
+    d.values[n + i] = rows[i].i2;
+    d.values[2 * n + i] = rows[i].i3;
+    d.values[3 * n + i] = rows[i].i4r;
+    d.unit.push_back(rows[i].unit);
+  }
+  return d;
+}
+
+}  // namespace culture_fixtures
