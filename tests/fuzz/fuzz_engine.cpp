@@ -82,6 +82,9 @@ void fuzz_spc(FuzzedDataProvider& in) {
   spec.trend_n = maybe(in, in.ConsumeIntegralInRange<int>(-1, 12));
   spec.two_of_three = maybe(in, pick<TwoOfThree>(in, 2));
   spec.trend_ties_break = maybe(in, in.ConsumeBool());
+  spec.rule_numbers.resize(in.ConsumeIntegralInRange<std::size_t>(0, 3));
+  for (int& k : spec.rule_numbers) k = in.ConsumeIntegralInRange<int>(-1, 10);
+  spec.flag_points = maybe(in, pick<FlagPoints>(in, 2));
   if (in.ConsumeBool()) {  // time-weighted options
     spec.lambda = some_double(in) / 30;
     spec.k = some_double(in) / 10;
