@@ -298,6 +298,13 @@ TEST(BadInput, huge_values) {
   rate.kind = funnel::Kind::rate;
   expect_input_error([&] { run_funnel({9, 0}, {10, 1.1e-5}, rate); }, "n", 1, "overflow");
   expect_input_error([&] { run_funnel({1, 2}, {10, 1e-300}, rate); }, "n", 1, "overflow");
+  // Exact limits step through whole counts: beyond 1e15 expected events they are refused
+  // (above 2^53 the search could never end), also through the public functions.
+  expect_input_error([] { run_funnel({5e16, 4e16}, {1e17, 1e17}); }, "n", -1, "exact_range");
+  expect_input_error([] { funnel::exact_binomial_limit(1e17, 0.5, 0.025); }, "n", -1, "exact_range");
+  expect_input_error([] { funnel::exact_poisson_limit(1e16, 2.0, 0.975); }, "n", -1, "exact_range");
+  expect_input_error([] { funnel::exact_binomial_limit(10, 1.5, 0.025); }, "target", -1, "range");
+  expect_input_error([] { funnel::exact_poisson_limit(10, 1, 1.0); }, "p", -1, "range");
   const auto big = run({{1e99, 2e99, 1.5e99}}, chart(spc::Chart::i));
   EXPECT_TRUE(std::isfinite(big.points.ucl[0]) && std::isfinite(big.points.lcl[0]));
 }

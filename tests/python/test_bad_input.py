@@ -302,6 +302,8 @@ def row_huge_values() -> None:
     raises(lambda: qi.spc(y=[5.0, 6, 7, 8], chart="cusum", center=0, sd=1e-308), "y", 0, "overflow")
     raises(lambda: qi.funnel(y=[1, 2], n=[10, 1e-300], kind="rate"), "n", 1, "overflow")
     raises(lambda: qi.funnel(y=[9, 0], n=[10, 1.1e-5], kind="rate"), "n", 1, "overflow")
+    raises(lambda: qi.funnel(y=[5e16, 4e16], n=[1e17, 1e17]), "n", None, "exact_range")
+    assert qi.funnel(y=[5e16, 4e16], n=[1e17, 1e17], limit_method="normal").points["value"].tolist() == [0.5, 0.4]
     # Just below the bound the chart is computed, with finite limits.
     big = qi.spc(y=[1e99, 2e99, 1.5e99], chart="i")
     assert np.isfinite(big.points[["cl", "lcl", "ucl"]].to_numpy()).all()

@@ -33,8 +33,16 @@ const double half_pi = std::acos(0.0);
 /// distribution `d` and probability p: r is the smallest count with F(r) >= p and
 /// a = (F(r) - p) / (F(r) - F(r - 1)). The search starts at the Cornish-Fisher approximation
 /// mean + sd (z + (z^2 - 1) skewness / 6) and steps to the exact r, a few cdf evaluations.
+/// The largest expected count for exact limits: their search steps through whole counts, which
+/// doubles hold exactly only below 2^53 (beyond, a step of 1 changes nothing and the search would
+/// never end); so many events make the normal approximation indistinguishable anyway.
+constexpr double max_exact_count = 1e15;
+
 template <class Distribution>
 double interpolated_quantile(const Distribution& d, double p) {
+  if (!(boost::math::mean(d) <= max_exact_count))
+    throw input_error("n", -1, "exact_range",
+                      "exact limits need expected counts below 1e15; use limit_method='normal' or 'transformed'");
   auto cdf_at = [&](double r) { return r < 0 ? 0.0 : boost::math::cdf(d, r); };
   const double z = boost::math::quantile(boost::math::normal(), p);
   const double sd = boost::math::standard_deviation(d);
@@ -99,9 +107,6 @@ std::vector<double> average_ranks(const std::vector<double>& v) {
 
 /// The largest drawing grid (a drawing needs far fewer points; this bounds time and memory).
 constexpr int max_grid_size = 100000;
-/// The largest count (binomial n, or Poisson mean) for exact limits: below 2^53, so that every
-/// whole count is a distinct double.
-constexpr double max_exact_count = 1e15;
 
 /// Tail probability of each side of a two-sided coverage in percent.
 double tail_of(double coverage) { return (100.0 - coverage) / 200.0; }
@@ -523,11 +528,25 @@ double z_for_coverage(double coverage) {
   return boost::math::quantile(boost::math::complement(boost::math::normal(), tail_of(coverage)));
 }
 
+namespace {
+/// The arguments of the public exact-limit functions, checked (they are called directly by C++
+/// users, not only through compute()).
+void check_exact(double n, double theta, double p, bool proportion) {
+  if (!(n > 0 && n <= max_magnitude) || (proportion && n != std::floor(n)))
+    throw input_error("n", -1, "range", proportion ? "must be a positive whole number" : "must be positive");
+  if (!(theta > 0 && (proportion ? theta < 1 : theta <= max_magnitude)))
+    throw input_error("target", -1, "range", proportion ? "must be between 0 and 1" : "must be positive");
+  if (!(p > 0 && p < 1)) throw input_error("p", -1, "range", "must be a probability between 0 and 1");
+}
+}  // namespace
+
 double exact_binomial_limit(double n, double theta, double p) {
+  check_exact(n, theta, p, true);
   return interpolated_quantile(boost::math::binomial_distribution<double>(n, theta), p) / n;
 }
 
 double exact_poisson_limit(double e, double theta, double p) {
+  check_exact(e, theta, p, false);
   return interpolated_quantile(boost::math::poisson_distribution<double>(theta * e), p) / e;
 }
 
@@ -605,16 +624,6 @@ Result compute(const Observations& obs, const Spec& spec) {
                         "'transformed' for weighted denominators");
   }
   const double target = default_target(u, spec);
-  if (o.limit_method == LimitMethod::exact) {
-    // Exact limits step through whole counts, which doubles hold exactly only up to 2^53; the
-    // normal approximation is then indistinguishable from them anyway.
-    const double largest = *std::max_element(u.n.begin(), u.n.end());
-    const double mean_count = spec.kind == Kind::proportion ? largest : largest * target;
-    if (mean_count > max_exact_count)
-      throw input_error("n", -1, "exact_range",
-                        "exact limits need counts below 1e15; use limit_method='normal' or 'transformed'");
-  }
-
   const Transformed t = z_scores(u, spec.kind, o, target);
   const Dispersion d = estimate_dispersion(t, u, o, spec.trim_by);
   const bool requested = spec.overdispersion != Overdispersion::none;
