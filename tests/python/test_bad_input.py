@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qiscope as qi
 from qiscope import _core
@@ -422,3 +424,51 @@ def test_every_catalogue_row_has_a_test() -> None:
     placeholders = {i for i in ids if i.startswith("survey_")}  # the culture module's rows
     assert len(ids) >= 25 + len(placeholders)
     assert set(ids) - placeholders == set(ROWS)
+
+
+# -- documents mutated at random (the Python readers; tests/fuzz covers the C++ ones) ----------------
+def _paths(node: object, path: tuple = ()) -> list[tuple]:
+    """Every place in a JSON document, as the keys and indexes that lead to it."""
+    found = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node[:3]):  # a few entries of each list are enough
+            found += _paths(value, (*path, index))
+    return found
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+_DOCUMENTS = {
+    "SPC": (qi.SPCResult, lambda: qi.spc({"y": [5.0, 3, 4, 6, 2, 7], "ward": list("aaabbb"), "month": list(months(3)) * 2},
+                                         y="y", x="month", by="ward", chart="i", target=4.0,
+                                         direction="increase").to_json()),
+    "funnel": (qi.FunnelResult, lambda: qi.funnel(y=[3, 5, 4, 9], n=[30, 40, 35, 50], grid_size=5).to_json()),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(which=st.sampled_from(sorted(_DOCUMENTS)), choice=st.data(), value=_JSON_VALUES, drop=st.booleans())
+def test_mutated_result_documents_raise_only_input_error(which: str, choice: st.DataObject, value: object,
+                                                         drop: bool) -> None:
+    cls, make = _DOCUMENTS[which]
+    doc = json.loads(make())
+    path = choice.draw(st.sampled_from(_paths(doc)[1:]))
+    parent = doc
+    for step in path[:-1]:
+        parent = parent[step]
+    if drop and isinstance(parent, dict):
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    try:
+        result = cls.from_json(json.dumps(doc))
+    except qi.InputError as err:
+        assert err.column and err.rule
+    else:
+        assert isinstance(result.points, pd.DataFrame)
