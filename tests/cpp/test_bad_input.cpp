@@ -4,8 +4,11 @@
 // x keys. Expected numbers are computed here from the textbook formulas.
 
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <numeric>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -394,4 +397,25 @@ TEST(BadInput, case_outcomes) {
 
 TEST(BadInput, t_chart_nonpositive) {
   expect_input_error([] { run({{3, 0, 2}}, chart(spc::Chart::t)); }, "y", 1, "positive");
+}
+
+TEST(BadInput, EveryCatalogueRowHasATest) {
+  // Rows of docs/bad-input.md: "| `id` ... |"; *Python* rows and the culture placeholders have
+  // no C++ form.
+  std::ifstream doc(std::string(QISCOPE_SOURCE_DIR) + "/docs/bad-input.md");
+  ASSERT_TRUE(doc) << "docs/bad-input.md not found";
+  const std::regex row(R"(^\| `([a-z_0-9]+)`([^|]*)\|)");
+  std::set<std::string> expected;
+  for (std::string line; std::getline(doc, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, row)) continue;
+    const std::string id = m[1];
+    if (m[2].str().find("*Python*") == std::string::npos && id.rfind("survey_", 0) != 0) expected.insert(id);
+  }
+  std::set<std::string> tested;
+  const auto* suite = ::testing::UnitTest::GetInstance()->current_test_suite();
+  for (int k = 0; k < suite->total_test_count(); ++k) tested.insert(suite->GetTestInfo(k)->name());
+  tested.erase("EveryCatalogueRowHasATest");
+  EXPECT_GE(expected.size(), 25u);
+  EXPECT_EQ(expected, tested);
 }
