@@ -12,7 +12,7 @@ CMAKE_FLAGS ?= -DQISCOPE_WERROR=ON
 SOURCES := $(shell find cpp python -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.py' -o -name '*.json' \) 2>/dev/null) \
            CMakeLists.txt pyproject.toml $(wildcard cmake/*)
 
-.PHONY: all deps venv build-cpp test test-cpp test-python test-sanitize demo bench clean
+.PHONY: all deps venv build-cpp test test-cpp test-fuzz test-python test-sanitize fuzz demo bench clean
 
 all: test
 
@@ -72,7 +72,7 @@ test-cpp: build-cpp
 test-python: venv build/.deps-test
 	MPLBACKEND=Agg $(PY) -m pytest tests/python notebooks --nbmake --nbmake-timeout=600 -p no:cacheprovider
 
-test: test-cpp test-python
+test: test-cpp test-fuzz test-python
 
 # The C++ suite under AddressSanitizer and UndefinedBehaviorSanitizer (leaks included).
 test-sanitize: build/.deps
@@ -81,6 +81,18 @@ test-sanitize: build/.deps
 	cmake --build build/sanitize -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir build/sanitize --output-on-failure -j$(JOBS)
+
+# libFuzzer targets (tests/fuzz) under ASan+UBSan, one after the other. clang and its libFuzzer
+# runtime are installed when run as root; otherwise the runs are skipped with a message.
+# `make fuzz` runs each target for FUZZ_TIME seconds; a campaign: FUZZ_RUNS=10000000 FUZZ_TIME=0.
+FUZZ_RUNS ?= -1
+FUZZ_TIME ?= 60
+fuzz: build/.deps
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIME=$(FUZZ_TIME) JOBS=$(JOBS) tests/fuzz/run.sh
+
+# The short runs of `make test`: 20,000 executions of each target (at most 30 s each).
+test-fuzz: build/.deps
+	FUZZ_RUNS=20000 FUZZ_TIME=30 JOBS=$(JOBS) tests/fuzz/run.sh
 
 demo: venv
 	MPLBACKEND=Agg $(VENV)/bin/qiscope demo -o qiscope-demo-report.html

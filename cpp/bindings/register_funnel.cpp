@@ -25,7 +25,7 @@ py::list by_coverage(std::vector<std::vector<double>>&& columns) {
 
 py::dict compute(const std::string& spec_json, const py::object& y, const py::object& n,
                  const py::object& unit) {
-  const funnel::Spec spec = nlohmann::json::parse(spec_json).get<funnel::Spec>();
+  const funnel::Spec spec = io::parse(spec_json, "spec").get<funnel::Spec>();
   auto y_col = column<double>(y, "y");
   auto n_col = column<double>(n, "n");
   auto unit_col = column<std::int64_t>(unit, "by");
@@ -82,7 +82,7 @@ void register_funnel(py::module_& m) {
         py::arg("unit") = py::none(),
         "Compute a funnel plot; returns {'units': {...}, 'limits': {...}, 'phi': ..., ...}.");
   m.def("resolve_spec", [](const std::string& spec_json) {
-    const auto spec = nlohmann::json::parse(spec_json).get<funnel::Spec>();
+    const auto spec = io::parse(spec_json, "spec").get<funnel::Spec>();
     funnel::resolve(spec);
     return nlohmann::json(spec).dump();
   }, "Validate a funnel spec and return it with every field (JSON).");

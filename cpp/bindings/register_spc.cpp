@@ -29,6 +29,7 @@ py::dict points_dict(spc::Points&& p) {
   py::dict d;
   d["series"] = to_numpy(std::move(p.series));
   d["x"] = to_numpy(std::move(p.x));
+  d["n_rows"] = to_numpy(std::move(p.n_rows));
   d["y"] = to_numpy(std::move(p.y));
   d["n"] = to_numpy(std::move(p.n));
   d["value"] = to_numpy(std::move(p.value));
@@ -83,7 +84,7 @@ py::list names(const spc::detail::NameTable<E, N>& table) {
 py::dict compute(const std::string& spec_json, const py::object& y, const py::object& n,
                  const py::object& series, const py::object& x, const py::object& phase_label,
                  const py::object& exclude, const py::object& target, const py::object& risk) {
-  const spc::Spec spec = nlohmann::json::parse(spec_json).get<spc::Spec>();
+  const spc::Spec spec = io::parse(spec_json, "spec").get<spc::Spec>();
   auto y_col = column<double>(y, "y");
   auto n_col = column<double>(n, "n");
   auto series_col = column<std::int64_t>(series, "by");
@@ -122,7 +123,7 @@ void register_spc(py::module_& m) {
         py::arg("target") = py::none(), py::arg("risk") = py::none(),
         "Compute SPC charts for many series; returns {'points': {...}, 'phases': {...}}.");
   m.def("resolve_spec", [](const std::string& spec_json) {
-    const auto spec = nlohmann::json::parse(spec_json).get<spc::Spec>();
+    const auto spec = io::parse(spec_json, "spec").get<spc::Spec>();
     return nlohmann::json(spec).dump();
   }, "Validate a spec and return it with every field (JSON).");
   m.attr("point_type_names") = names(spc::detail::point_type_names);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,8 @@ def _as_series(values: Any) -> pd.Series:
     if hasattr(values, "to_pandas"):  # polars Series, pyarrow Array / ChunkedArray
         converted = _to_pandas(values)
         return converted if isinstance(converted, pd.Series) else pd.Series(converted)
+    if isinstance(values, (list, tuple)):
+        return pd.Series(list(values))  # keeps each value's type (numpy would turn [1, "a"] into text)
     return pd.Series(np.asarray(values), copy=False)  # a view: pandas 3 would copy
 
 
@@ -81,7 +84,15 @@ def resolve(frame: pd.DataFrame | None, spec: Any, role: str, length: int | None
                 column=spec,
                 rule="unknown_column",
             )
+        if (frame.columns == spec).sum() > 1:
+            raise InputError(f"the data has several columns named {spec!r}", column=spec, rule="duplicate_column")
         return Column(frame[spec].reset_index(drop=True), spec)
+    if not isinstance(spec, (pd.Series, pd.Index)) and not hasattr(spec, "to_pandas") and _ndim(spec) != 1:
+        raise InputError(
+            f"{role} must be a column name or one-dimensional values, not an array of shape {np.shape(spec)}",
+            column=role,
+            rule="shape",
+        )
     values = _as_series(spec).reset_index(drop=True)
     if length is not None and len(values) != length:
         raise InputError(
@@ -90,9 +101,24 @@ def resolve(frame: pd.DataFrame | None, spec: Any, role: str, length: int | None
     return Column(values, role if values.name is None else str(values.name))
 
 
+def _ndim(values: Any) -> int:
+    try:
+        return int(np.ndim(values))
+    except ValueError:  # ragged nested lists
+        return -1
+
+
 def numeric(col: Column, *, allow_bool: bool = True) -> np.ndarray:
     """float64 values of a column; text, infinities and other non-numbers raise InputError."""
     s = col.values
+    if s.dtype.kind in "mMc" or isinstance(s.dtype, pd.PeriodDtype):
+        # pd.to_numeric would turn dates into nanoseconds: a plausible-looking, wrong chart.
+        raise InputError(
+            f"column {col.name!r} holds {s.dtype} values, not numbers (convert durations with "
+            ".dt.total_seconds(), or give dates as x)",
+            column=col.name,
+            rule="numeric",
+        )
     if s.dtype == bool and allow_bool:
         return s.to_numpy(dtype=np.float64)
     if isinstance(s.dtype, pd.BooleanDtype):
@@ -164,6 +190,7 @@ def factorize_x(col: Column | None, *, categorical: bool | None = None) -> XAxis
         return XAxis(s.cat.codes.to_numpy(dtype=np.int64), pd.Index(s.cat.categories), col.name, is_cat)
     if not categorical:
         s = _as_dates(s, col.name)
+        s = _text_dates(s, col.name)
     ordered_kind = (
         pd.api.types.is_numeric_dtype(s.dtype)
         or pd.api.types.is_datetime64_any_dtype(s.dtype)
@@ -204,6 +231,81 @@ def _as_dates(s: pd.Series, name: str) -> pd.Series:
             rule="date",
         )
     return parsed
+
+
+def _first_row_of_another_type(s: pd.Series) -> int:
+    first = type(s.iloc[0])
+    return next(row for row, value in enumerate(s) if type(value) is not first)  # only on the error path
+
+
+# Text read as dates when the first value of x has one of these formats (and then every value
+# must have it). Day-first and month-first both appear: text that fits both is ambiguous.
+TEXT_DATE_FORMATS = (
+    "%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m", "%Y/%m/%d",
+    "%Y/%m", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y",
+    "%b %Y", "%B %Y", "%b-%Y",
+)
+
+
+def _reads_as(text: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def _text_dates(s: pd.Series, name: str) -> pd.Series:
+    """x not already read as dates by :func:`_as_dates`: text in another date format, as
+    datetime64; an error where text and numbers mix or dates change format; else unchanged.
+
+    Text is read as dates only when the first value has one of TEXT_DATE_FORMATS, every value
+    has that format, and the day-first and month-first readings do not disagree: an export whose
+    dates changed format, or whose 01/02/2024 could be either month, is an error rather than a
+    guess (or a silent switch to categories). Text whose first value is no date is categorical.
+    """
+    kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind in ("mixed", "mixed-integer"):
+        row = _first_row_of_another_type(s)
+        raise InputError(
+            f"column {name!r}, row {row}: {s.iloc[row]!r} is not of the type of row 0 ({s.iloc[0]!r}); "
+            "x must be all numbers, all dates or all text",
+            column=name,
+            row=row,
+            rule="mixed_types",
+        )
+    if kind != "string":
+        return s
+    first = str(s.iloc[0]).strip()
+    formats = [fmt for fmt in TEXT_DATE_FORMATS if _reads_as(first, fmt)]
+    readings: dict[str, pd.Series] = {}
+    first_failure: dict[str, int] = {}
+    for fmt in formats:
+        parsed = pd.to_datetime(s.str.strip(), format=fmt, errors="coerce")
+        bad = np.flatnonzero(parsed.isna().to_numpy())
+        if bad.size:
+            first_failure[fmt] = int(bad[0])
+        else:
+            readings[fmt] = parsed
+    if len(readings) > 1 and not all(r.equals(next(iter(readings.values()))) for r in readings.values()):
+        raise InputError(
+            f"column {name!r}: dates such as {first!r} read both as day-first and as month-first "
+            "text; parse them first (pd.to_datetime with format= or dayfirst=)",
+            column=name,
+            rule="ambiguous_date",
+        )
+    if readings:
+        return next(iter(readings.values()))
+    if first_failure:  # the first value is a date, a later one is not in its format
+        row = max(first_failure.values())
+        raise InputError(
+            f"column {name!r}, row {row}: {s.iloc[row]!r} is not a date in the format of row 0 ({first!r}); "
+            "dates given as text must share one format",
+            column=name,
+            row=row,
+            rule="date_format",
+        )
+    return s
 
 
 def group_codes(frame: pd.DataFrame | None, by: Any, length: int) -> tuple[np.ndarray | None, pd.DataFrame | None, list[str]]:

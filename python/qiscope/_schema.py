@@ -34,6 +34,8 @@ POINT_COLUMNS: dict[str, Any] = {
     "n": np.dtype(np.float64),
     "value": np.dtype(np.float64),
     "value_lower": np.dtype(np.float64),
+    "n_rows": np.dtype(np.int64),
+    "x_gap": np.dtype(bool),  # computed in Python (_gaps.py), not by the core
     "phase": np.dtype(np.int64),
     "baseline": np.dtype(bool),
     "excluded": np.dtype(bool),
@@ -113,6 +115,8 @@ def points_frame(p: Mapping[str, np.ndarray], x_labels: pd.Index | None, labels:
     cols: dict[str, Any] = _by_columns(labels, by_names, p["series"])
     cols["x"] = x_labels.take(p["x"]).to_numpy() if x_labels is not None else _positions(p["series"])
     for name, dtype in POINT_COLUMNS.items():
+        if name not in p:  # columns the Python layer adds (x_gap)
+            continue
         values = p[name]
         if name == "point_type":
             cols[name] = pd.Categorical.from_codes(values.view(np.int8), dtype=dtype)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -23,7 +26,7 @@ def _parse_json(text: str) -> Any:
     """JSON text as Python data; text that is not JSON is an input error (rule ``json``)."""
     try:
         return json.loads(text)
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, RecursionError, TypeError) as err:  # bad text, deep nesting, not text
         raise InputError(f"not valid JSON: {err}", column="json", rule="json") from err
 
 
@@ -33,6 +36,26 @@ def _load_document(text: str, fmt: str, what: str) -> dict[str, Any]:
     if not isinstance(doc, dict) or doc.get("format") != fmt:
         raise InputError(f"not a qiscope {what} result", column="json", rule="format")
     return doc
+
+
+@contextmanager
+def _reading(what: str) -> Iterator[None]:
+    """Reading a result document: whatever a malformed one raises becomes an InputError."""
+    try:
+        yield
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as err:
+        raise InputError(f"not a valid qiscope {what} result ({type(err).__name__}: {err})", column="json",
+                         rule="format") from err
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], table: str) -> pd.DataFrame:
+    """`frame`, read from a document, if it has `columns` (what the result's methods use)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"the {table} table of the document lacks the columns {missing}", column="json", rule="format")
+    return frame
 
 
 def _json_value(v: Any) -> Any:
@@ -74,7 +97,17 @@ def _floats(values: list[Any], dtype: str = "float64") -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=dtype)
 
 
+# The dtypes _frame_to_json writes; a document naming any other is refused (numpy would otherwise
+# build whatever it names, "V99999999999" included).
+_DTYPE = re.compile(
+    r"(u?int(8|16|32|64)|U?Int(8|16|32|64)|float(32|64)|Float(32|64)|bool|boolean|object|str|string|category"
+    r"|datetime64\[[a-z]+(, [A-Za-z_/+\-0-9:]+)?\]|timedelta64\[[a-z]+\]|period\[[A-Za-z0-9\-]+\])"
+)
+
+
 def _restore(values: list[Any], dtype: str) -> Any:
+    if not isinstance(dtype, str) or not _DTYPE.fullmatch(dtype) or not isinstance(values, list):
+        raise InputError(f"a column of dtype {dtype!r} cannot be read", column="json", rule="format")
     if dtype.startswith("datetime64"):
         return pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
     if dtype.startswith("period"):
@@ -90,6 +123,8 @@ def _restore(values: list[Any], dtype: str) -> Any:
 
 def _frame_from_json(doc: dict[str, Any]) -> pd.DataFrame:
     data: dict[str, Any] = {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("columns"), list):
+        raise InputError("a table of the document has no list of columns", column="json", rule="format")
     for entry in doc["columns"]:
         if entry["dtype"] == "category":
             cats = _restore(entry["categories"], entry["categories_dtype"])

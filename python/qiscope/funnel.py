@@ -32,10 +32,14 @@ from . import _core
 from ._arrow import is_arrow_table, narrow
 from ._frames import as_frame, group_codes, numeric, resolve
 from .errors import InputError
-from ._serial import _frame_from_json, _frame_to_json, _json_value, _load_document
+from ._options import plain_spec
+from ._serial import _frame_from_json, _frame_to_json, _json_value, _load_document, _reading, _require_columns
 from .spc import _column_names, _renamed
 
 __all__ = ["FunnelResult", "funnel"]
+
+# Spec keys the caller knows by another keyword (for error messages).
+_KEYWORDS = {"coverage": "limits", "outlier_coverage": "outlier_limit"}
 
 
 def funnel(
@@ -139,11 +143,11 @@ def funnel(
     if n_col is None:
         raise InputError("n is required (cases, expected count or second count)", column="n", rule="required")
     unit, labels, by_names = group_codes(frame, by, length)
-    names = {"y": y_col.name, "n": n_col.name}
+    names = {"y": y_col.name, "n": n_col.name, **_KEYWORDS}
     if by_names:
         names["by"] = by_names[0] if len(by_names) == 1 else ", ".join(by_names)
 
-    coverage = [float(c) for c in np.atleast_1d(np.asarray(limits, dtype=float))]
+    coverage = np.atleast_1d(np.asarray(limits, dtype=object)).tolist()  # checked by the core
     spec: dict[str, Any] = {
         "kind": kind,
         "overdispersion": overdispersion if overdispersion is not None else "none",
@@ -154,11 +158,12 @@ def funnel(
         "limit_method": limit_method,
         "shmi_rounding": shmi_rounding,
         "target": target,
-        "trim_by": float(trim_by),
-        "multiply": float(multiply),
-        "grid_size": int(grid_size),
-        "n_threads": 0 if n_threads is None else int(n_threads),
+        "trim_by": trim_by,
+        "multiply": multiply,
+        "grid_size": grid_size,
+        "n_threads": 0 if n_threads is None else n_threads,
     }
+    spec = plain_spec(spec, _KEYWORDS)
     try:
         out = _core.funnel.compute(json.dumps(spec), numeric(y_col), numeric(n_col), unit)
     except InputError as err:
@@ -169,7 +174,7 @@ def funnel(
 def _outlier_coverage(outlier_limit: float | None, coverage: list[float]) -> float | None:
     if outlier_limit is None:
         return None
-    value = float(outlier_limit)
+    value = outlier_limit
     if value == 99 and 99.0 not in coverage and 99.8 in coverage:
         return 99.8  # FunnelPlotR's limit = 99 means the 99.8% limits
     return value
@@ -341,6 +346,11 @@ class FunnelResult:
     def from_json(cls, text: str) -> FunnelResult:
         """Rebuild a result written by :meth:`to_json`."""
         doc = _load_document(text, "qiscope.FunnelResult", "funnel")
-        stats = {k: (np.nan if v is None else v) for k, v in doc["stats"].items()}
-        return cls(_frame_from_json(doc["points"]), _frame_from_json(doc["limits"]), doc["spec"],
-                   list(doc["by"]), stats)
+        with _reading("funnel"):
+            stats = {k: (np.nan if v is None else v) for k, v in doc["stats"].items()}
+            points = _require_columns(_frame_from_json(doc["points"]), ("y", "n", "value", "cl", "outlier"), "points")
+            limits = _require_columns(_frame_from_json(doc["limits"]), ("n", "cl"), "limits")
+            spec, by = doc["spec"], doc["by"]
+            if not isinstance(spec, dict) or not isinstance(spec.get("coverage"), list) or not isinstance(by, list):
+                raise InputError("the document's spec or by is malformed", column="json", rule="format")
+            return cls(points, limits, spec, [str(b) for b in by], stats)

@@ -36,8 +36,10 @@ import pandas as pd
 from . import _core
 from ._arrow import is_arrow_table, narrow
 from ._frames import Column, XAxis, as_frame, factorize_x, group_codes, numeric, resolve
+from ._gaps import x_gaps
+from ._options import plain_spec
 from ._schema import points_frame, summary_frame
-from ._serial import _frame_from_json, _frame_to_json, _load_document
+from ._serial import _frame_from_json, _frame_to_json, _load_document, _reading, _require_columns
 from .errors import InputError
 
 __all__ = ["SPCResult", "spc"]
@@ -59,6 +61,13 @@ _RULE_BITS = {
 
 _PROFILE_RULES = {"ptd": "mdc", "mdc_excel": "mdc", "qcc": "western_electric"}
 _TIME_WEIGHTED = {"ewma", "cusum", "bernoulli_cusum", "ra_cusum", "vlad"}
+# Spec keys the caller knows by another keyword (for error messages).
+_KEYWORDS = {"lambda": "lam", "trend_ties_break": "trend_ties", "rule_numbers": "tests"}
+# Columns a result document must have for SPCResult's methods (plot, report) to work.
+_POINT_COLUMNS = ("x", "y", "n", "value", "phase", "cl", "lcl", "ucl", "lcl_95", "ucl_95", "sigma_signal",
+                  "runs_signal", "signal_member", "special_cause", "point_type", "rules")
+_SUMMARY_COLUMNS = ("phase", "chart", "n_points", "cl", "lcl", "ucl", "runs_signal", "sigma_signal", "variation",
+                    "assurance")
 
 
 def _default_rules(chart: str, profile: str | None) -> str:
@@ -282,7 +291,7 @@ def spc(
     x_col = resolve(frame, x, "x", length)
     risk_col = resolve(frame, risk, "risk", length)
     names = {"y": y_col.name, "n": n_col.name if n_col else "n", "x": x_col.name if x_col else "x",
-             "risk": risk_col.name if risk_col else "risk", "rule_numbers": "tests"}
+             "risk": risk_col.name if risk_col else "risk", **_KEYWORDS}
 
     y_values = numeric(y_col)
     n_values = numeric(n_col) if n_col is not None else None
@@ -298,7 +307,7 @@ def spc(
         "direction": direction if direction is not None else "neutral",
         "profile": profile if profile is not None else "qiscope",
         "agg": agg,
-        "multiply": float(multiply),
+        "multiply": multiply,
         "cl": cl,
         "freeze": freeze,
         "x_categorical": xaxis.categorical,
@@ -321,7 +330,7 @@ def spc(
         "head_start": head_start,
         "odds_ratio": odds_ratio,
         "limit": limit,
-        "n_threads": 0 if n_threads is None else int(n_threads),
+        "n_threads": 0 if n_threads is None else n_threads,
     }
 
     phase_label = phase_label_values = None
@@ -356,6 +365,7 @@ def spc(
             target_values = numeric(t_col)
             names["target"] = t_col.name
 
+    spec = plain_spec(spec, _KEYWORDS)
     try:
         out = _core.spc.compute(
             json.dumps(spec),
@@ -467,7 +477,10 @@ class SPCResult:
     ----------
     points : pandas.DataFrame
         One row per point: the ``by`` columns, ``x``, ``y``, ``n``, ``value`` (plotted),
-        ``value_lower`` (the lower statistic of a two-sided CUSUM, else missing), ``phase``, ``baseline``, ``excluded``, ``cl``, ``lcl``, ``ucl``, ``lcl_95``,
+        ``value_lower`` (the lower statistic of a two-sided CUSUM, else missing), ``n_rows``
+        (input rows combined into the point: more than 1 where rows shared an x), ``x_gap``
+        (the step from the previous point is over 1.5 times the series' median step: periods
+        may be missing from the data), ``phase``, ``baseline``, ``excluded``, ``cl``, ``lcl``, ``ucl``, ``lcl_95``,
         ``ucl_95``, ``sigma_signal``, ``runs_signal``, ``signal_member``,
         ``special_cause``, ``point_type``.
     summary : pandas.DataFrame
@@ -500,6 +513,8 @@ class SPCResult:
     ) -> SPCResult:
         points = points_frame(out["points"], xaxis.labels, labels, by_names)
         summary = summary_frame(out["phases"], points["x"].to_numpy(), spec["chart"], labels, by_names)
+        points.insert(points.columns.get_loc("n_rows") + 1, "x_gap",
+                      x_gaps(points["x"], out["points"]["series"], spec["chart"], xaxis.categorical))
         result_spec = dict(spec)
         result_spec["x"] = names.get("x")
         result_spec["y"] = names.get("y")
@@ -596,7 +611,13 @@ class SPCResult:
     def from_json(cls, text: str) -> SPCResult:
         """Rebuild a result written by :meth:`to_json`."""
         doc = _load_document(text, "qiscope.SPCResult", "SPC")
-        return cls(_frame_from_json(doc["points"]), _frame_from_json(doc["summary"]), doc["spec"], list(doc["by"]))
+        with _reading("SPC"):
+            points = _require_columns(_frame_from_json(doc["points"]), _POINT_COLUMNS, "points")
+            summary = _require_columns(_frame_from_json(doc["summary"]), _SUMMARY_COLUMNS, "summary")
+            spec, by = doc["spec"], doc["by"]
+            if not isinstance(spec, dict) or "chart" not in spec or not isinstance(by, list):
+                raise InputError("the document's spec or by is malformed", column="json", rule="format")
+            return cls(points, summary, spec, [str(b) for b in by])
 
     # -- display -------------------------------------------------------------------------------
     def __repr__(self) -> str:

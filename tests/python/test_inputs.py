@@ -111,9 +111,11 @@ def test_other_text_is_categorical_and_can_be_kept_as_text() -> None:
     res = qi.spc(y=y, x=units, chart="i")
     assert res.points["x"].tolist() == units
     assert not res.summary["runs_signal"].iloc[0]  # units are not a time order: no runs signal
-    # Mixed text (one value not a date) is not read as dates.
+    # Dates with one value that is not a date: an error naming the row, not a silent switch to
+    # categories (docs/bad-input.md, mixed_date_formats).
     mixed = [d.strftime("%Y-%m-%d") for d in MONTHS[:11]] + ["latest"]
-    assert not pd.api.types.is_datetime64_any_dtype(qi.spc(y=FALLS, x=mixed, chart="i").points["x"])
+    with pytest.raises(qi.InputError, match="row 11: 'latest'"):
+        qi.spc(y=FALLS, x=mixed, chart="i")
     # x_categorical=True keeps ISO text as labels.
     iso = [d.strftime("%Y-%m") for d in MONTHS]
     kept = qi.spc(y=FALLS, x=iso, chart="i", x_categorical=True)

@@ -8,6 +8,12 @@
 
 namespace qiscope {
 
+/// The largest magnitude of a number qiscope accepts as data (or computes as a plotted value):
+/// far beyond any count, rate or measurement, and far enough below the double range (1.8e308)
+/// that no sum, square or limit computed from such numbers can overflow. Larger numbers are an
+/// input_error with rule "overflow" rather than an infinite (or silently missing) result.
+inline constexpr double max_magnitude = 1e100;
+
 /// Thrown for input a user can fix. `field` names the column or option, `row` the 0-based row
 /// of the input (-1 when the problem is not tied to a row), `rule` the check that failed.
 class input_error : public std::invalid_argument {

@@ -61,8 +61,8 @@ void require_object(const json& v, const std::string& path) {
 }
 
 void only_keys(const json& obj, const std::string& path, std::initializer_list<const char*> allowed) {
-  for (const auto& [key, value] : obj.items()) {
-    (void)value;
+  for (const auto& item : obj.items()) {
+    const std::string& key = item.key();  // a plain reference: clang < 16 cannot capture a structured binding
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
       fail(path.empty() ? key : path + "." + key, "unknown_key",
            "'" + key + "' is not a field of " + (path.empty() ? "an instrument" : path) +

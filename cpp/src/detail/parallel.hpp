@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstddef>
 #include <exception>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -49,7 +50,13 @@ void parallel_for(std::size_t count, int n_threads, std::size_t min_per_thread, 
   };
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
-  for (std::size_t w = 1; w < threads; ++w) pool.emplace_back(worker, w);
+  for (std::size_t w = 1; w < threads; ++w) {
+    try {
+      pool.emplace_back(worker, w);
+    } catch (const std::system_error&) {
+      break;  // the system has no more threads to give: the ones started share the work
+    }
+  }
   worker(0);
   for (auto& t : pool) t.join();
   std::size_t first = count;

@@ -20,9 +20,32 @@ json columns(const std::vector<std::vector<double>>& by_coverage) {
   for (const auto& v : by_coverage) a.push_back(doubles(v));
   return a;
 }
-void columns_from(const json& j, std::vector<std::vector<double>>& out) {
+void columns_from(const json& j, std::vector<std::vector<double>>& out, const char* field) {
   out.clear();
-  for (const auto& v : j) doubles_from(v, out.emplace_back());
+  for (const auto& v : array_of(j, field)) doubles_from(v, out.emplace_back(), field);
+}
+
+/// A result read from JSON is used like a computed one, so its columns must agree: one entry
+/// per unit (or grid row) in every column, one column per coverage of the spec.
+void check_shape(const Result& r) {
+  const auto same = require_length;
+  const std::size_t nc = r.spec.coverage.size();
+  const Units& u = r.units;
+  const std::size_t k = u.unit.size();
+  same(u.row.size(), k, "row"); same(u.y.size(), k, "y"); same(u.n.size(), k, "n");
+  same(u.value.size(), k, "value"); same(u.z.size(), k, "z"); same(u.z_winsorised.size(), k, "z_winsorised");
+  same(u.outlier.size(), k, "outlier");
+  same(u.lcl.size(), nc, "lcl"); same(u.ucl.size(), nc, "ucl");
+  for (std::size_t c = 0; c < nc; ++c) {
+    same(u.lcl[c].size(), k, "lcl");
+    same(u.ucl[c].size(), k, "ucl");
+  }
+  const LimitTable& l = r.limits;
+  const std::size_t g = l.n.size();
+  for (const auto* table : {&l.lcl, &l.ucl, &l.lcl_unadjusted, &l.ucl_unadjusted}) {
+    same(table->size(), nc, "limits");
+    for (const auto& column : *table) same(column.size(), g, "limits");
+  }
 }
 
 }  // namespace
@@ -88,36 +111,38 @@ void to_json(json& j, const Result& r) {
 }
 
 void from_json(const json& j, Result& r) {
-  if (j.value("format", "") != "qiscope.funnel.result")
-    throw input_error("format", -1, "format", "is not a qiscope funnel result");
+  check_document(j, "qiscope.funnel.result", "funnel");
   try {
     j.at("spec").get_to(r.spec);
-    r.target = number_from(j.at("target"));
-    r.phi = number_from(j.at("phi"));
-    r.tau2 = number_from(j.at("tau2"));
-    r.phi_p_value = number_from(j.at("phi_p_value"));
-    j.at("n_phi").get_to(r.n_phi);
-    j.at("adjusted").get_to(r.adjusted);
+    r.target = number_from(j.at("target"), "target");
+    r.phi = number_from(j.at("phi"), "phi");
+    r.tau2 = number_from(j.at("tau2"), "tau2");
+    r.phi_p_value = number_from(j.at("phi_p_value"), "phi_p_value");
+    r.n_phi = integer_from<std::int64_t>(j.at("n_phi"), "n_phi");
+    const json& adjusted = j.at("adjusted");
+    if (!adjusted.is_boolean()) throw input_error("adjusted", -1, "type", "must be true or false");
+    r.adjusted = adjusted.get<bool>();
     const json& u = j.at("units");
-    u.at("unit").get_to(r.units.unit);
-    u.at("row").get_to(r.units.row);
-    doubles_from(u.at("y"), r.units.y);
-    doubles_from(u.at("n"), r.units.n);
-    doubles_from(u.at("value"), r.units.value);
-    doubles_from(u.at("z"), r.units.z);
-    doubles_from(u.at("z_winsorised"), r.units.z_winsorised);
-    columns_from(u.at("lcl"), r.units.lcl);
-    columns_from(u.at("ucl"), r.units.ucl);
-    u.at("outlier").get_to(r.units.outlier);
+    integers_from(u.at("unit"), r.units.unit, "unit");
+    integers_from(u.at("row"), r.units.row, "row");
+    doubles_from(u.at("y"), r.units.y, "y");
+    doubles_from(u.at("n"), r.units.n, "n");
+    doubles_from(u.at("value"), r.units.value, "value");
+    doubles_from(u.at("z"), r.units.z, "z");
+    doubles_from(u.at("z_winsorised"), r.units.z_winsorised, "z_winsorised");
+    columns_from(u.at("lcl"), r.units.lcl, "lcl");
+    columns_from(u.at("ucl"), r.units.ucl, "ucl");
+    integers_from(u.at("outlier"), r.units.outlier, "outlier");
     const json& l = j.at("limits");
-    doubles_from(l.at("n"), r.limits.n);
-    columns_from(l.at("lcl"), r.limits.lcl);
-    columns_from(l.at("ucl"), r.limits.ucl);
-    columns_from(l.at("lcl_unadjusted"), r.limits.lcl_unadjusted);
-    columns_from(l.at("ucl_unadjusted"), r.limits.ucl_unadjusted);
+    doubles_from(l.at("n"), r.limits.n, "n");
+    columns_from(l.at("lcl"), r.limits.lcl, "lcl");
+    columns_from(l.at("ucl"), r.limits.ucl, "ucl");
+    columns_from(l.at("lcl_unadjusted"), r.limits.lcl_unadjusted, "lcl_unadjusted");
+    columns_from(l.at("ucl_unadjusted"), r.limits.ucl_unadjusted, "ucl_unadjusted");
   } catch (const json::exception& e) {
     throw input_error("result", -1, "format", std::string("is not a valid funnel result: ") + e.what());
   }
+  check_shape(r);
 }
 
 }  // namespace qiscope::funnel

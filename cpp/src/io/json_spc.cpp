@@ -97,7 +97,7 @@ void from_json(const json& j, Spec& s) {
 }
 
 void to_json(json& j, const Points& p) {
-  j = json{{"series", p.series}, {"x", p.x}, {"row", p.row}, {"y", doubles(p.y)},
+  j = json{{"series", p.series}, {"x", p.x}, {"row", p.row}, {"n_rows", p.n_rows}, {"y", doubles(p.y)},
            {"n", doubles(p.n)}, {"y_count", p.y_count}, {"value", doubles(p.value)},
            {"value_lower", doubles(p.value_lower)},
            {"phase", p.phase}, {"baseline", p.baseline}, {"excluded", p.excluded},
@@ -110,29 +110,33 @@ void to_json(json& j, const Points& p) {
 }
 
 void from_json(const json& j, Points& p) {
-  j.at("series").get_to(p.series);
-  j.at("x").get_to(p.x);
-  j.at("row").get_to(p.row);
-  doubles_from(j.at("y"), p.y);
-  doubles_from(j.at("n"), p.n);
-  j.at("y_count").get_to(p.y_count);
-  doubles_from(j.at("value"), p.value);
+  if (!j.is_object()) throw input_error("points", -1, "type", "must be an object of columns");
+  integers_from(j.at("series"), p.series, "series");
+  integers_from(j.at("x"), p.x, "x");
+  integers_from(j.at("row"), p.row, "row");
+  // Results written before n_rows existed do not say how many rows each point combined (0).
+  if (j.contains("n_rows")) integers_from(j.at("n_rows"), p.n_rows, "n_rows");
+  else p.n_rows.assign(p.row.size(), 0);
+  doubles_from(j.at("y"), p.y, "y");
+  doubles_from(j.at("n"), p.n, "n");
+  integers_from(j.at("y_count"), p.y_count, "y_count");
+  doubles_from(j.at("value"), p.value, "value");
   // Results written before the lower statistic existed have none.
-  if (j.contains("value_lower")) doubles_from(j.at("value_lower"), p.value_lower);
+  if (j.contains("value_lower")) doubles_from(j.at("value_lower"), p.value_lower, "value_lower");
   else p.value_lower.assign(p.value.size(), std::numeric_limits<double>::quiet_NaN());
-  j.at("phase").get_to(p.phase);
-  j.at("baseline").get_to(p.baseline);
-  j.at("excluded").get_to(p.excluded);
-  doubles_from(j.at("cl"), p.cl);
-  doubles_from(j.at("lcl"), p.lcl);
-  doubles_from(j.at("ucl"), p.ucl);
-  doubles_from(j.at("lcl_95"), p.lcl_95);
-  doubles_from(j.at("ucl_95"), p.ucl_95);
-  j.at("sigma_signal").get_to(p.sigma_signal);
-  j.at("runs_signal").get_to(p.runs_signal);
-  j.at("signal_member").get_to(p.signal_member);
-  j.at("special_cause").get_to(p.special_cause);
-  j.at("rules").get_to(p.rules);
+  integers_from(j.at("phase"), p.phase, "phase");
+  integers_from(j.at("baseline"), p.baseline, "baseline");
+  integers_from(j.at("excluded"), p.excluded, "excluded");
+  doubles_from(j.at("cl"), p.cl, "cl");
+  doubles_from(j.at("lcl"), p.lcl, "lcl");
+  doubles_from(j.at("ucl"), p.ucl, "ucl");
+  doubles_from(j.at("lcl_95"), p.lcl_95, "lcl_95");
+  doubles_from(j.at("ucl_95"), p.ucl_95, "ucl_95");
+  integers_from(j.at("sigma_signal"), p.sigma_signal, "sigma_signal");
+  integers_from(j.at("runs_signal"), p.runs_signal, "runs_signal");
+  integers_from(j.at("signal_member"), p.signal_member, "signal_member");
+  integers_from(j.at("special_cause"), p.special_cause, "special_cause");
+  integers_from(j.at("rules"), p.rules, "rules");
   names_from(j.at("point_type"), p.point_type, detail::point_type_names, "point_type");
 }
 
@@ -148,24 +152,68 @@ void to_json(json& j, const Phases& s) {
 }
 
 void from_json(const json& j, Phases& s) {
-  j.at("series").get_to(s.series);
-  j.at("phase").get_to(s.phase);
-  j.at("first").get_to(s.first);
-  j.at("length").get_to(s.length);
-  j.at("n_obs").get_to(s.n_obs);
-  j.at("n_useful").get_to(s.n_useful);
-  doubles_from(j.at("cl"), s.cl);
-  doubles_from(j.at("lcl"), s.lcl);
-  doubles_from(j.at("ucl"), s.ucl);
-  j.at("longest_run").get_to(s.longest_run);
-  j.at("longest_run_max").get_to(s.longest_run_max);
-  j.at("n_crossings").get_to(s.n_crossings);
-  j.at("n_crossings_min").get_to(s.n_crossings_min);
-  j.at("runs_signal").get_to(s.runs_signal);
-  j.at("sigma_signal").get_to(s.sigma_signal);
+  if (!j.is_object()) throw input_error("phases", -1, "type", "must be an object of columns");
+  integers_from(j.at("series"), s.series, "series");
+  integers_from(j.at("phase"), s.phase, "phase");
+  integers_from(j.at("first"), s.first, "first");
+  integers_from(j.at("length"), s.length, "length");
+  integers_from(j.at("n_obs"), s.n_obs, "n_obs");
+  integers_from(j.at("n_useful"), s.n_useful, "n_useful");
+  doubles_from(j.at("cl"), s.cl, "cl");
+  doubles_from(j.at("lcl"), s.lcl, "lcl");
+  doubles_from(j.at("ucl"), s.ucl, "ucl");
+  integers_from(j.at("longest_run"), s.longest_run, "longest_run");
+  integers_from(j.at("longest_run_max"), s.longest_run_max, "longest_run_max");
+  integers_from(j.at("n_crossings"), s.n_crossings, "n_crossings");
+  integers_from(j.at("n_crossings_min"), s.n_crossings_min, "n_crossings_min");
+  integers_from(j.at("runs_signal"), s.runs_signal, "runs_signal");
+  integers_from(j.at("sigma_signal"), s.sigma_signal, "sigma_signal");
   names_from(j.at("variation"), s.variation, detail::variation_names, "variation");
   names_from(j.at("assurance"), s.assurance, detail::assurance_names, "assurance");
 }
+
+namespace {
+
+/// A result read from JSON is used like a computed one (plots index points by phase), so its
+/// columns must agree: one length per table, and phases that cover the points in order.
+void check_shape(const Result& r) {
+  const Points& p = r.points;
+  const std::size_t n = p.series.size();  // the first column; every other must match it
+  const auto same = require_length;
+  same(p.x.size(), n, "x"); same(p.row.size(), n, "row");
+  same(p.n_rows.size(), n, "n_rows");
+  same(p.y.size(), n, "y"); same(p.n.size(), n, "n"); same(p.y_count.size(), n, "y_count");
+  same(p.value.size(), n, "value");
+  same(p.value_lower.size(), n, "value_lower"); same(p.phase.size(), n, "phase");
+  same(p.baseline.size(), n, "baseline"); same(p.excluded.size(), n, "excluded");
+  same(p.cl.size(), n, "cl"); same(p.lcl.size(), n, "lcl"); same(p.ucl.size(), n, "ucl");
+  same(p.lcl_95.size(), n, "lcl_95"); same(p.ucl_95.size(), n, "ucl_95");
+  same(p.sigma_signal.size(), n, "sigma_signal"); same(p.runs_signal.size(), n, "runs_signal");
+  same(p.signal_member.size(), n, "signal_member"); same(p.special_cause.size(), n, "special_cause");
+  same(p.rules.size(), n, "rules"); same(p.point_type.size(), n, "point_type");
+  const Phases& s = r.phases;
+  const std::size_t m = s.series.size();
+  same(s.phase.size(), m, "phase"); same(s.first.size(), m, "first"); same(s.length.size(), m, "length");
+  same(s.n_obs.size(), m, "n_obs"); same(s.n_useful.size(), m, "n_useful"); same(s.cl.size(), m, "cl");
+  same(s.lcl.size(), m, "lcl"); same(s.ucl.size(), m, "ucl"); same(s.longest_run.size(), m, "longest_run");
+  same(s.longest_run_max.size(), m, "longest_run_max"); same(s.n_crossings.size(), m, "n_crossings");
+  same(s.n_crossings_min.size(), m, "n_crossings_min"); same(s.runs_signal.size(), m, "runs_signal");
+  same(s.sigma_signal.size(), m, "sigma_signal"); same(s.variation.size(), m, "variation");
+  same(s.assurance.size(), m, "assurance");
+  // Phases tile the points: each starts where the previous ended, and the last ends at the end.
+  std::int64_t next = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    if (s.first[k] != next || s.length[k] < 1 || s.length[k] > static_cast<std::int64_t>(n) - next)
+      throw input_error("phases", static_cast<std::int64_t>(k), "format",
+                        "do not cover the points in order (first " + std::to_string(s.first[k]) +
+                            ", length " + std::to_string(s.length[k]) + ")");
+    next += s.length[k];
+  }
+  if (next != static_cast<std::int64_t>(n))
+    throw input_error("phases", -1, "format", "do not cover every point");
+}
+
+}  // namespace
 
 void to_json(json& j, const Result& r) {
   j = json{{"format", "qiscope.spc.result"}, {"version", 1}, {"spec", r.spec},
@@ -173,8 +221,7 @@ void to_json(json& j, const Result& r) {
 }
 
 void from_json(const json& j, Result& r) {
-  if (j.value("format", "") != "qiscope.spc.result")
-    throw input_error("format", -1, "format", "is not a qiscope SPC result");
+  check_document(j, "qiscope.spc.result", "SPC");
   try {
     j.at("spec").get_to(r.spec);
     j.at("points").get_to(r.points);
@@ -182,6 +229,7 @@ void from_json(const json& j, Result& r) {
   } catch (const json::exception& e) {
     throw input_error("result", -1, "format", std::string("is not a valid SPC result: ") + e.what());
   }
+  check_shape(r);
 }
 
 }  // namespace qiscope::spc

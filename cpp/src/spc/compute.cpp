@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <string>
+#include <utility>
 
 #include <qiscope/error.hpp>
 #include <qiscope/spc.hpp>
@@ -36,6 +38,14 @@ bool needs_denominator(Chart c) {
   return c == Chart::p || c == Chart::np || c == Chart::u || c == Chart::pp || c == Chart::up;
 }
 
+input_error too_large(const char* column, std::int64_t row, double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return input_error(column, row, "overflow",
+                     std::string("is ") + text + ", beyond +/-1e100: sums and limits of such "
+                     "numbers overflow double precision (rescale the data, e.g. to thousands)");
+}
+
 /// Checks what can be checked row by row, naming the row.
 void validate(const Observations& obs, const Spec& spec) {
   const std::size_t rows = obs.y.size();
@@ -46,10 +56,23 @@ void validate(const Observations& obs, const Spec& spec) {
   check_length(obs.exclude, rows, "exclude");
   check_length(obs.target, rows, "target");
   check_length(obs.risk, rows, "risk");
+  if (rows == 0) throw input_error("y", -1, "empty", "there are no rows (an empty table or filter)");
   if (!(spec.multiply > 0.0) || !std::isfinite(spec.multiply))
     throw input_error("multiply", -1, "positive", "must be a positive finite number");
+  if (spec.multiply > max_magnitude) throw input_error("multiply", -1, "overflow", "is too large");
+  // Every numeric option is a finite number of sensible size, whether or not the chart uses it
+  // (the result carries its spec, and JSON has no NaN or infinity).
+  const std::pair<const char*, std::optional<double>> numeric_options[] = {
+      {"cl", spec.cl}, {"target", spec.target}, {"center", spec.center}, {"sd", spec.sd},
+      {"d2", spec.d2}, {"lam", spec.lambda}, {"k", spec.k}, {"h", spec.h},
+      {"nsigmas", spec.nsigmas}, {"head_start", spec.head_start},
+      {"odds_ratio", spec.odds_ratio}, {"limit", spec.limit}};
+  for (const auto& [option, value] : numeric_options)
+    if (value && !(std::abs(*value) <= max_magnitude))
+      throw input_error(option, -1, "range", "must be a finite number (at most 1e100 in size)");
   if (spec.freeze && *spec.freeze < 1)
     throw input_error("freeze", -1, "range", "must be at least 1 point");
+  if (spec.n_threads < 0) throw input_error("n_threads", -1, "range", "must be 0 (one per core) or more");
   if (needs_denominator(spec.chart) && obs.n.empty())
     throw input_error("n", -1, "required",
                       "the " + std::string(to_string(spec.chart)) + " chart needs a denominator");
@@ -66,12 +89,14 @@ void validate(const Observations& obs, const Spec& spec) {
     const auto row = static_cast<std::int64_t>(r);
     const double y = obs.y[r];
     if (std::isinf(y)) throw input_error("y", row, "finite", "is infinite");
+    if (std::abs(y) > max_magnitude) throw too_large("y", row, y);
     if (counts && y < 0) throw input_error("y", row, "non_negative", "is a negative count");
     if (spec.chart == Chart::t && y <= 0)
       throw input_error("y", row, "positive", "the t chart needs times between events > 0");
     if (!obs.n.empty()) {
       const double n = obs.n[r];
       if (std::isinf(n)) throw input_error("n", row, "finite", "is infinite");
+      if (n > max_magnitude) throw too_large("n", row, n);
       if (n < 0) throw input_error("n", row, "non_negative", "is a negative denominator");
       if (is_proportion_chart(spec.chart) && y > n)
         throw input_error("y", row, "numerator_le_denominator",
@@ -132,10 +157,22 @@ std::vector<std::size_t> sorted_rows(const Observations& obs, Before before) {
   return order;
 }
 
+/// The last line of defence against overflow: inputs are bounded by max_magnitude, so no
+/// statistic should be infinite; if one is (say, a CUSUM of a tiny given sd), the user gets an
+/// input_error naming the row instead of an infinite or silently missing number.
+void refuse_overflow(const Points& p, const detail::Phase& ph) {
+  for (std::size_t i = ph.begin; i < ph.end; ++i)
+    for (const auto* col : {&p.value, &p.value_lower, &p.cl, &p.lcl, &p.ucl, &p.lcl_95, &p.ucl_95})
+      if (std::isinf((*col)[i]))
+        throw input_error("y", p.row[i], "overflow",
+                          "the chart's statistics overflow double precision at this point (values or "
+                          "options too large or too small; rescale the data)");
+}
+
 }  // namespace
 
 void Points::resize(std::size_t size) {
-  for (auto* v : {&series, &x, &row, &y_count}) v->resize(size);
+  for (auto* v : {&series, &x, &row, &n_rows, &y_count}) v->resize(size);
   for (auto* v : {&y, &n, &value, &value_lower, &cl, &lcl, &ucl, &lcl_95, &ucl_95}) v->assign(size, nan);
   phase.assign(size, 0);
   for (auto* v : {&baseline, &excluded, &sigma_signal, &runs_signal, &signal_member, &special_cause})
@@ -237,6 +274,10 @@ Result compute(const Observations& obs, const Spec& spec) {
       throw input_error("part", -1, "range",
                         "phase start " + std::to_string(p) + " is outside the series (0.." +
                             std::to_string(longest_series - 1) + ")");
+  if (spec.freeze && *spec.freeze > longest_series)
+    throw input_error("freeze", -1, "range",
+                      "a baseline of " + std::to_string(*spec.freeze) + " points is longer than the series (" +
+                          std::to_string(longest_series) + " points)");
   for (auto e : spec.exclude)
     if (e < 0 || e >= std::max<std::int64_t>(longest_series, 1))
       throw input_error("exclude", -1, "range",
@@ -300,6 +341,7 @@ Result compute(const Observations& obs, const Spec& spec) {
         ++count;
       }
       pts.y_count[i] = count;
+      pts.n_rows[i] = static_cast<std::int64_t>(k1 - k0);
       pts.excluded[i] = excluded;
       if (count > 0) {
         const double mean = y_sum / static_cast<double>(count);
@@ -343,6 +385,7 @@ Result compute(const Observations& obs, const Spec& spec) {
       detail::compute_values(ctx, ph);
       detail::compute_limits(ctx, ph);
       detail::finish_limits(ctx, ph);
+      refuse_overflow(pts, ph);
       detail::apply_rules(ctx, ph);
     }
     detail::assign_icons(ctx, series_phases[s]);

@@ -33,8 +33,16 @@ const double half_pi = std::acos(0.0);
 /// distribution `d` and probability p: r is the smallest count with F(r) >= p and
 /// a = (F(r) - p) / (F(r) - F(r - 1)). The search starts at the Cornish-Fisher approximation
 /// mean + sd (z + (z^2 - 1) skewness / 6) and steps to the exact r, a few cdf evaluations.
+/// The largest expected count for exact limits: their search steps through whole counts, which
+/// doubles hold exactly only below 2^53 (beyond, a step of 1 changes nothing and the search would
+/// never end); so many events make the normal approximation indistinguishable anyway.
+constexpr double max_exact_count = 1e15;
+
 template <class Distribution>
 double interpolated_quantile(const Distribution& d, double p) {
+  if (!(boost::math::mean(d) <= max_exact_count))
+    throw input_error("n", -1, "exact_range",
+                      "exact limits need expected counts below 1e15; use limit_method='normal' or 'transformed'");
   auto cdf_at = [&](double r) { return r < 0 ? 0.0 : boost::math::cdf(d, r); };
   const double z = boost::math::quantile(boost::math::normal(), p);
   const double sd = boost::math::standard_deviation(d);
@@ -97,6 +105,9 @@ std::vector<double> average_ranks(const std::vector<double>& v) {
   return rank;
 }
 
+/// The largest drawing grid (a drawing needs far fewer points; this bounds time and memory).
+constexpr int max_grid_size = 100000;
+
 /// Tail probability of each side of a two-sided coverage in percent.
 double tail_of(double coverage) { return (100.0 - coverage) / 200.0; }
 
@@ -122,9 +133,13 @@ void check_rows(const Observations& obs, const Spec& spec) {
     if (std::isnan(y)) throw input_error("y", row, "missing", "is missing (every unit needs its count)");
     if (std::isinf(y)) throw input_error("y", row, "finite", "is infinite");
     if (y < 0) throw input_error("y", row, "non_negative", "is a negative count");
+    if (y > max_magnitude) throw input_error("y", row, "overflow", "is beyond 1e100 (sums would overflow)");
     if (std::isnan(n)) throw input_error("n", row, "missing", "is missing (every unit needs its denominator)");
     if (std::isinf(n)) throw input_error("n", row, "finite", "is infinite");
     if (n < 0) throw input_error("n", row, "non_negative", "is a negative denominator");
+    if (n > max_magnitude) throw input_error("n", row, "overflow", "is beyond 1e100 (sums would overflow)");
+    if (n > 0 && n < 1 / max_magnitude)
+      throw input_error("n", row, "overflow", "is positive but below 1e-100 (y / n and its limits would overflow)");
     if (spec.kind == Kind::proportion && y > n)
       throw input_error("y", row, "numerator_le_denominator",
                         "numerator " + std::to_string(y) + " is above its denominator " +
@@ -238,6 +253,8 @@ Dispersion estimate_dispersion(const Transformed& t, const UnitTotals& u, const 
   const double units = static_cast<double>(d.used);
   d.phi = (1 / units) * sum_z2;
   d.tau2 = units * d.phi < units - 1 ? 0.0 : std::max(0.0, (units * d.phi - (units - 1)) / (sum_w - sum_w2 / sum_w));
+  if (!std::isfinite(d.phi) || !std::isfinite(d.tau2))
+    throw input_error("n", -1, "overflow", "the overdispersion estimate overflows (a denominator near 0?)");
   d.p_value = boost::math::cdf(boost::math::complement(boost::math::chi_squared(units), units * d.phi));
   return d;
 }
@@ -465,10 +482,29 @@ Units unit_rows(const UnitTotals& u, const std::vector<double>& unrounded_n, con
   return units;
 }
 
+/// Inputs are bounded by max_magnitude, but a denominator near 0 still sends y / n, or a limit
+/// (exp of a huge half-width on the log scale), to infinity. Such a unit carries no information
+/// about the indicator: it is refused, naming its row, rather than given an infinite limit.
+void refuse_overflow(const Result& r) {
+  const Units& u = r.units;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    bool overflow = std::isinf(u.value[i]);
+    for (std::size_t c = 0; c < u.lcl.size(); ++c) overflow = overflow || std::isinf(u.lcl[c][i]) || std::isinf(u.ucl[c][i]);
+    if (overflow)
+      throw input_error("n", u.row[i], "overflow",
+                        "the unit's value or limits overflow at n = " + std::to_string(u.n[i]) +
+                            " (a denominator this close to 0 carries no information)");
+  }
+  for (const auto* table : {&r.limits.lcl, &r.limits.ucl, &r.limits.lcl_unadjusted, &r.limits.ucl_unadjusted})
+    for (const auto& column : *table)
+      for (double v : column)
+        if (std::isinf(v)) throw input_error("n", -1, "overflow", "the limits of the drawing grid overflow");
+}
+
 double default_target(const UnitTotals& u, const Spec& spec) {
   if (spec.target) {
     const double t = *spec.target;
-    const bool ok = spec.kind == Kind::proportion ? (t > 0 && t < 1) : (t > 0 && std::isfinite(t));
+    const bool ok = spec.kind == Kind::proportion ? (t > 0 && t < 1) : (t > 0 && t <= max_magnitude);
     if (!ok)
       throw input_error("target", -1, "range",
                         spec.kind == Kind::proportion ? "a target proportion must be between 0 and 1"
@@ -492,11 +528,25 @@ double z_for_coverage(double coverage) {
   return boost::math::quantile(boost::math::complement(boost::math::normal(), tail_of(coverage)));
 }
 
+namespace {
+/// The arguments of the public exact-limit functions, checked (they are called directly by C++
+/// users, not only through compute()).
+void check_exact(double n, double theta, double p, bool proportion) {
+  if (!(n > 0 && n <= max_magnitude) || (proportion && n != std::floor(n)))
+    throw input_error("n", -1, "range", proportion ? "must be a positive whole number" : "must be positive");
+  if (!(theta > 0 && (proportion ? theta < 1 : theta <= max_magnitude)))
+    throw input_error("target", -1, "range", proportion ? "must be between 0 and 1" : "must be positive");
+  if (!(p > 0 && p < 1)) throw input_error("p", -1, "range", "must be a probability between 0 and 1");
+}
+}  // namespace
+
 double exact_binomial_limit(double n, double theta, double p) {
+  check_exact(n, theta, p, true);
   return interpolated_quantile(boost::math::binomial_distribution<double>(n, theta), p) / n;
 }
 
 double exact_poisson_limit(double e, double theta, double p) {
+  check_exact(e, theta, p, false);
   return interpolated_quantile(boost::math::poisson_distribution<double>(theta * e), p) / e;
 }
 
@@ -543,7 +593,14 @@ Options resolve(const Spec& spec) {
                       o.truncate ? "must be in (0, 0.5) for SHMI truncation" : "must be in [0, 0.5)");
   if (!(spec.multiply > 0) || !std::isfinite(spec.multiply))
     throw input_error("multiply", -1, "positive", "must be a positive finite number");
-  if (spec.grid_size < 2) throw input_error("grid_size", -1, "range", "must be at least 2");
+  if (spec.grid_size < 2 || spec.grid_size > max_grid_size)
+    throw input_error("grid_size", -1, "range", "must be between 2 and " + std::to_string(max_grid_size));
+  if (spec.multiply > max_magnitude) throw input_error("multiply", -1, "overflow", "is too large");
+  if (spec.n_threads < 0) throw input_error("n_threads", -1, "range", "must be 0 (one per core) or more");
+  for (std::size_t c = 1; c < spec.coverage.size(); ++c)
+    if (std::find(spec.coverage.begin(), spec.coverage.begin() + static_cast<std::ptrdiff_t>(c), spec.coverage[c]) !=
+        spec.coverage.begin() + static_cast<std::ptrdiff_t>(c))
+      throw input_error("limits", -1, "distinct", "each coverage can be drawn once");
   return o;
 }
 
@@ -567,7 +624,6 @@ Result compute(const Observations& obs, const Spec& spec) {
                         "'transformed' for weighted denominators");
   }
   const double target = default_target(u, spec);
-
   const Transformed t = z_scores(u, spec.kind, o, target);
   const Dispersion d = estimate_dispersion(t, u, o, spec.trim_by);
   const bool requested = spec.overdispersion != Overdispersion::none;
@@ -594,6 +650,7 @@ Result compute(const Observations& obs, const Spec& spec) {
   res.target = spec.multiply * target;
 
   res.units = unit_rows(u, unrounded_n, t, d, res.limits, spec, o);
+  refuse_overflow(res);
   return res;
 }
 

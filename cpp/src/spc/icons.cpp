@@ -61,6 +61,13 @@ void assign_icons(Context& ctx, const std::vector<Phase>& phases) {
   while (i > phases.front().begin && !usable(p, i - 1)) --i;
   if (i == phases.front().begin) return;
   --i;
+  // No icon, rather than a "common cause" nobody assessed, when that point has nothing to be
+  // judged by: neither limits nor a runs analysis in its phase (a phase of one point).
+  const Phase* home = &phases.back();
+  for (const auto& ph : phases)
+    if (i >= ph.begin && i < ph.end) home = &ph;
+  const bool has_limits = std::isfinite(p.lcl[i]) || std::isfinite(p.ucl[i]);
+  if (!has_limits && ctx.phases.n_useful[home->index] == 0) return;
   int side = ctx.signal_side[i];
   if (side == 0 && std::isfinite(p.cl[i])) side = (p.value[i] > p.cl[i]) - (p.value[i] < p.cl[i]);
   ctx.phases.variation[last.index] = variation_of(p.point_type[i], side);

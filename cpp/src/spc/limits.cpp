@@ -85,7 +85,10 @@ std::vector<double> baseline_moving_ranges(const Context& ctx, const Phase& ph,
     if (!in_baseline_rows(ctx, i)) continue;
     const double cur = v[i - ph.begin];
     if (have_prev) {
+      // A missing neighbour gives no range (NaN); an infinite one is never dropped silently.
       const double r = std::abs(cur - prev);
+      if (std::isinf(r))
+        throw input_error("y", ctx.points.row[i], "overflow", "the moving range overflows double precision");
       if (std::isfinite(r)) ranges.push_back(r);
     }
     prev = cur;
@@ -203,7 +206,13 @@ void compute_values(Context& ctx, const Phase& ph) {
       // |difference from the previous point of the phase|; the first has none.
       v = i == ph.begin ? nan : std::abs(v - individual_value(ctx, i - 1));
     }
-    p.value[i] = std::isfinite(v) ? v : nan;
+    // A zero denominator (y / 0) or no rows leave the point missing; anything else infinite or
+    // beyond max_magnitude (y / n with n nearly 0) is an overflow, not a gap.
+    if (p.n[i] == 0 || std::isnan(v)) v = std::isfinite(v) ? v : nan;
+    else if (!(std::abs(v) <= max_magnitude))
+      throw input_error("y", p.row[i], "overflow",
+                        "the plotted value is beyond +/-1e100 (a denominator nearly 0?)");
+    p.value[i] = v;
   }
 }
 
@@ -250,8 +259,9 @@ void finish_limits(Context& ctx, const Phase& ph) {
     for (std::size_t i = b; i < e; ++i) {
       double& v = (*col)[i];
       if (truncate && lower && v < 0) v = 0;
-      // Limits that are not finite (a zero denominator, a subgroup of one) are missing.
-      if (!std::isfinite(v)) v = nan;
+      // Limits at a point without cases (a zero denominator: sigma / sqrt(0)) are missing. Any
+      // other infinite limit is an overflow, which compute() refuses.
+      if (std::isinf(v) && p.n[i] == 0) v = nan;
     }
   }
   // Strict comparisons; a missing value or limit never signals.

@@ -164,6 +164,11 @@ Options resolve(const Spec& spec) {
     o.rule_mask = 0;
     for (int k : spec.rule_numbers) o.rule_mask |= 1u << (k - 1);
   }
+  if (!(o.d2 > 0) || o.d2 > max_magnitude)
+    throw input_error("d2", -1, "range", "must be a positive number (the bias constant of moving ranges)");
+  // A shift or trend of fewer than 2 points is no pattern (every point would be flagged).
+  if (o.shift_n < 2) throw input_error("shift_n", -1, "range", "must be at least 2 points");
+  if (o.trend_n < 2) throw input_error("trend_n", -1, "range", "must be at least 2 points");
   return o;
 }
 

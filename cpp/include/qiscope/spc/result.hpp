@@ -31,6 +31,7 @@ struct Points {
   std::vector<std::int64_t> series;   ///< series code (input order of codes)
   std::vector<std::int64_t> x;        ///< x key of the point
   std::vector<std::int64_t> row;      ///< first input row of the point
+  std::vector<std::int64_t> n_rows;   ///< input rows combined into the point (>1: rows shared an x)
   std::vector<double> y;              ///< aggregated y: sum of y (mean for xbar; NaN if none)
   std::vector<double> n;              ///< summed denominator or subgroup size (NaN if none)
   std::vector<std::int64_t> y_count;  ///< non-missing raw values in the point
