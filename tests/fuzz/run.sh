@@ -53,11 +53,13 @@ for target in "${TARGETS[@]}"; do
   mkdir -p "$corpus"
   dict=()
   [ "$target" = fuzz_engine ] || dict=(-dict=tests/fuzz/json.dict)
+  seeds=()  # the committed corpus, where there is one (libFuzzer refuses a missing folder)
+  [ -d "tests/fuzz/corpus/$target" ] && seeds=("tests/fuzz/corpus/$target")
   log=build/fuzz/$target.log
   # shellcheck disable=SC2086
   if ! build/fuzz/tests/fuzz/"$target" -runs="$RUNS" -max_total_time="$TIME" -timeout=25 \
       -artifact_prefix="build/fuzz/findings/$target-" "${dict[@]}" ${FUZZ_ARGS:-} \
-      "$corpus" "tests/fuzz/corpus/$target" >"$log" 2>&1; then
+      "$corpus" "${seeds[@]}" >"$log" 2>&1; then
     grep -m 20 -E "ERROR|runtime error|invariant|terminate|what\(\)" "$log" >&2 || tail -20 "$log" >&2
     echo "fuzz: $target FAILED (log: $log; input: build/fuzz/findings/)" >&2
     exit 1
