@@ -109,7 +109,11 @@ def _restore(values: list[Any], dtype: str) -> Any:
     if not isinstance(dtype, str) or not _DTYPE.fullmatch(dtype) or not isinstance(values, list):
         raise InputError(f"a column of dtype {dtype!r} cannot be read", column="json", rule="format")
     if dtype.startswith("datetime64"):
-        return pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
+        # Written as ISO text (or null); numbers would be read as epochs, with a warning.
+        if not all(v is None or isinstance(v, str) for v in values):
+            raise InputError("a date column of the document holds something other than text", column="json",
+                             rule="format")
+        return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").astype(dtype)
     if dtype.startswith("period"):
         return pd.PeriodIndex(values, freq=dtype[dtype.index("[") + 1 : -1])
     if dtype in ("float64", "float32"):

@@ -419,3 +419,21 @@ TEST(BadInput, EveryCatalogueRowHasATest) {
   EXPECT_GE(expected.size(), 25u);
   EXPECT_EQ(expected, tested);
 }
+
+TEST(BadInputJson, WholeNumbersUpToTheTypesLimits) {
+  // 255.0 is a valid uint8 flag value and 2^31 - 1 a valid int; one more is out of range.
+  nlohmann::json doc = run({{5, 3, 4}}, chart(spc::Chart::i));
+  doc["points"]["baseline"][0] = 255.0;
+  EXPECT_EQ(doc.get<spc::Result>().points.baseline[0], 255);
+  doc["points"]["baseline"][0] = 256.0;
+  expect_input_error([&] { doc.get<spc::Result>(); }, "baseline", -1, "integer");
+  EXPECT_EQ(io::parse(R"({"shift_n": 2147483647.0})", "spec").get<spc::Spec>().shift_n, 2147483647);
+  expect_input_error([] { io::parse(R"({"shift_n": 2147483648.0})", "spec").get<spc::Spec>(); }, "shift_n", -1,
+                     "integer");
+  expect_input_error([] { io::parse(R"({"shift_n": 2147483648})", "spec").get<spc::Spec>(); }, "shift_n", -1,
+                     "range");
+  EXPECT_EQ(*io::parse(R"({"freeze": -9223372036854775808.0})", "spec").get<spc::Spec>().freeze,
+            std::numeric_limits<std::int64_t>::min());
+  expect_input_error([] { io::parse(R"({"freeze": 9223372036854775808.0})", "spec").get<spc::Spec>(); }, "freeze",
+                     -1, "integer");
+}

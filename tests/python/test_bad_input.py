@@ -180,6 +180,8 @@ def row_duplicated_x() -> None:
 @row
 def row_missing_x() -> None:
     raises(lambda: qi.spc({"y": [1, 2, 3], "when": [1, None, 3]}, y="y", x="when"), "when", 1, "missing")
+    blank_row = pd.DataFrame({"month": [*months(3), pd.NaT], "falls": [3.0, 5.0, 4.0, np.nan]})
+    raises(lambda: qi.spc(blank_row, y="falls", x="month", chart="c"), "month", 3, "missing")
 
 
 @row

@@ -23,8 +23,8 @@ using nlohmann::json;
 
 inline json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
-/// A JSON number as a double; text such as 1e999 parses to infinity, which no field accepts
-/// (missing numbers are written as null).
+/// A JSON number as a double. Parsing refuses 1e999, but a document built in C++ can hold an
+/// infinity, which no field accepts (missing numbers are written as null).
 inline double finite_from(const json& j, const char* field) {
   const double v = j.get<double>();
   if (!std::isfinite(v)) throw input_error(field, -1, "finite", "must be a finite number");
@@ -56,10 +56,11 @@ Int integer_from(const json& j, const char* field) {
   }
   if (j.is_number_float()) {
     const double v = j.get<double>();
-    // The range test is on doubles, so that no out-of-range value is ever converted.
+    // The range test is on doubles, so that no out-of-range value is ever converted. The bound
+    // above is max + 1: exact for the small types, and 2^63 for int64 (whose max rounds to 2^63).
     const double low = static_cast<double>(std::numeric_limits<Int>::min());
-    const double high = static_cast<double>(std::numeric_limits<Int>::max());
-    if (std::isfinite(v) && v == std::floor(v) && v >= low && v < high) return static_cast<Int>(v);
+    const double above = static_cast<double>(std::numeric_limits<Int>::max()) + 1.0;
+    if (std::isfinite(v) && v == std::floor(v) && v >= low && v < above) return static_cast<Int>(v);
     throw input_error(field, -1, "integer", "must be a whole number in range");
   }
   throw input_error(field, -1, "type", "must be a whole number");
