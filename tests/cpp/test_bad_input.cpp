@@ -308,6 +308,16 @@ TEST(BadInput, huge_values) {
   expect_input_error([] { funnel::exact_poisson_limit(1e16, 2.0, 0.975); }, "n", -1, "exact_range");
   expect_input_error([] { funnel::exact_binomial_limit(10, 1.5, 0.025); }, "target", -1, "range");
   expect_input_error([] { funnel::exact_poisson_limit(10, 1, 1.0); }, "p", -1, "range");
+  // Found by fuzz_engine: a target of 5e-324 made the Poisson mean target x n underflow to 0.
+  funnel::Spec tiny_target;
+  tiny_target.kind = funnel::Kind::ratio;
+  tiny_target.target = 5e-324;
+  expect_input_error([&] { run_funnel({0.26}, {0.26}, tiny_target); }, "target", -1, "range");
+  expect_input_error([] { funnel::exact_poisson_limit(0.26, 5e-324, 0.025); }, "target", -1, "range");
+  // A binomial success probability near 0 (infinite skewness) still has its limit, at once:
+  // r = 0 and a = (P(R <= 0) - p) / P(R = 0).
+  const double at_zero = std::pow(1 - 1e-90, 1e6);
+  EXPECT_NEAR(funnel::exact_binomial_limit(1e6, 1e-90, 0.975), -(at_zero - 0.975) / at_zero / 1e6, 1e-15);
   const auto big = run({{1e99, 2e99, 1.5e99}}, chart(spc::Chart::i));
   EXPECT_TRUE(std::isfinite(big.points.ucl[0]) && std::isfinite(big.points.lcl[0]));
 }
@@ -384,6 +394,18 @@ TEST(BadInput, funnel_degenerate) {
   additive.overdispersion = funnel::Overdispersion::additive;
   expect_input_error([&] { run_funnel({3}, {10}, additive); }, "by", -1, "too_few_units");
   EXPECT_TRUE(std::isnan(run_funnel({3}, {10}).phi));
+}
+
+TEST(BadInput, rare_events_small_units) {
+  funnel::Spec spec;
+  spec.outlier_coverage = 95;
+  spec.grid_size = 5;
+  const auto r = run_funnel({0, 1, 0, 0}, {10, 1000, 500, 12}, spec);
+  ASSERT_GT(std::pow(1 - 1.0 / 1522, 10), 0.975);  // P(R = 0) alone exceeds the 97.5% point at n = 10
+  EXPECT_EQ(r.units.ucl[0][0], 0.0);
+  EXPECT_EQ(r.units.lcl[0][0], 0.0);
+  for (auto o : r.units.outlier) EXPECT_EQ(o, 0);
+  for (std::size_t g = 0; g < r.limits.size(); ++g) EXPECT_LE(r.limits.lcl[0][g], r.limits.ucl[0][g]);
 }
 
 TEST(BadInput, case_outcomes) {

@@ -405,6 +405,17 @@ def row_funnel_degenerate() -> None:
 
 
 @row
+def row_rare_events_small_units() -> None:
+    y, n = [0, 1, 0, 0], [10, 1000, 500, 12]
+    f = qi.funnel(y=y, n=n, outlier_limit=95, grid_size=5)
+    theta = 1 / 1522
+    assert (1 - theta) ** 10 > 0.975  # P(R = 0) alone exceeds the 97.5% point at n = 10
+    assert f.points.loc[0, "ucl_95"] == 0.0 and f.points.loc[0, "lcl_95"] == 0.0
+    assert not f.points["outlier"].any()
+    assert (f.limits["ucl_95"] >= f.limits["lcl_95"]).all() and (f.limits["lcl_95"] >= 0).all()
+
+
+@row
 def row_case_outcomes() -> None:
     raises(lambda: qi.spc(y=[0, 2, 1], chart="bernoulli_cusum", target=0.2), "y", 1, "binary")
     raises(lambda: qi.spc(y=[0, 1, 1], risk=[0.2, 1.5, 0.1], chart="ra_cusum"), "risk", 1, "probability")

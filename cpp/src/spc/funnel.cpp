@@ -46,7 +46,10 @@ double interpolated_quantile(const Distribution& d, double p) {
   auto cdf_at = [&](double r) { return r < 0 ? 0.0 : boost::math::cdf(d, r); };
   const double z = boost::math::quantile(boost::math::normal(), p);
   const double sd = boost::math::standard_deviation(d);
-  const double guess = boost::math::mean(d) + sd * (z + (z * z - 1) * boost::math::skewness(d) / 6);
+  double guess = boost::math::mean(d) + sd * (z + (z * z - 1) * boost::math::skewness(d) / 6);
+  // Nearly degenerate distributions (a success probability of 1e-300) have an infinite skewness:
+  // start from the mean instead, or the search would walk from the far end of the support.
+  if (!std::isfinite(guess)) guess = boost::math::mean(d);
   const auto [low, high] = boost::math::support(d);
   double r = std::clamp(std::round(guess), low, high);
   while (r > 0 && cdf_at(r - 1) >= p) r -= 1;
@@ -289,14 +292,16 @@ class LimitRule {
   Bounds additive(double n, double z, double tau2) const { return transformed(n, z, tau2); }
 
  private:
+  /// Both limits are kept within the range of the statistic: where P(R = 0) already exceeds
+  /// the tail's probability, the interpolation falls below 0 (r = 0, a > 0), and an upper limit
+  /// below 0 would make a unit with no events an outlier.
   Bounds exact(double n, double tail) const {
-    if (kind_ == Kind::proportion) {
-      boost::math::binomial_distribution<double> d(n, target_);
-      return {std::max(0.0, interpolated_quantile(d, tail) / n),
-              std::min(1.0, interpolated_quantile(d, 1 - tail) / n)};
-    }
-    boost::math::poisson_distribution<double> d(target_ * n);
-    return {std::max(0.0, interpolated_quantile(d, tail) / n), interpolated_quantile(d, 1 - tail) / n};
+    const double high = kind_ == Kind::proportion ? 1.0 : HUGE_VAL;
+    auto limit = [&](double p) {
+      const double v = kind_ == Kind::proportion ? exact_binomial_limit(n, target_, p) : exact_poisson_limit(n, target_, p);
+      return std::clamp(v, 0.0, high);
+    };
+    return {limit(tail), limit(1 - tail)};
   }
 
   /// FunnelPlotR's unadjusted ratio limits: Garwood's exact Poisson interval for O = E,
@@ -504,11 +509,14 @@ void refuse_overflow(const Result& r) {
 double default_target(const UnitTotals& u, const Spec& spec) {
   if (spec.target) {
     const double t = *spec.target;
-    const bool ok = spec.kind == Kind::proportion ? (t > 0 && t < 1) : (t > 0 && t <= max_magnitude);
+    // Bounded away from 0 too: a target of 5e-324 makes the Poisson mean target x n underflow
+    // to 0, where no distribution exists.
+    const double tiny = 1 / max_magnitude;
+    const bool ok = spec.kind == Kind::proportion ? (t >= tiny && t < 1) : (t >= tiny && t <= max_magnitude);
     if (!ok)
       throw input_error("target", -1, "range",
                         spec.kind == Kind::proportion ? "a target proportion must be between 0 and 1"
-                                                      : "a target ratio must be positive");
+                                                      : "a target ratio must be positive (at least 1e-100)");
     return t;
   }
   if (spec.kind == Kind::ratio) return 1.0;
@@ -534,7 +542,7 @@ namespace {
 void check_exact(double n, double theta, double p, bool proportion) {
   if (!(n > 0 && n <= max_magnitude) || (proportion && n != std::floor(n)))
     throw input_error("n", -1, "range", proportion ? "must be a positive whole number" : "must be positive");
-  if (!(theta > 0 && (proportion ? theta < 1 : theta <= max_magnitude)))
+  if (!(theta >= 1 / max_magnitude && (proportion ? theta < 1 : theta <= max_magnitude)))
     throw input_error("target", -1, "range", proportion ? "must be between 0 and 1" : "must be positive");
   if (!(p > 0 && p < 1)) throw input_error("p", -1, "range", "must be a probability between 0 and 1");
 }

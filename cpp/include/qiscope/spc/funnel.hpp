@@ -133,7 +133,8 @@ Result compute(const Observations& obs, const Spec& spec);
 
 /// Spiegelhalter's (2005, appendix) interpolated exact limit of a proportion at `n` cases:
 /// r is the smallest count with P(R <= r) >= p for R ~ Binomial(n, theta), and the limit is
-/// (r - a) / n with a = (P(R <= r) - p) / P(R = r). `n` must be a whole number.
+/// (r - a) / n with a = (P(R <= r) - p) / P(R = r), literally: where P(R = 0) >= p it is below 0
+/// (compute() keeps the limits it draws within [0, 1]). `n` must be a whole number.
 double exact_binomial_limit(double n, double theta, double p);
 /// The same for a standardised ratio at expected count `e`: R ~ Poisson(theta e), limit (r - a) / e.
 double exact_poisson_limit(double e, double theta, double p);
