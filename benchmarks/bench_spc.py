@@ -8,7 +8,7 @@ input columns once with numpy (a sum over each).
 
     python benchmarks/bench_spc.py                    # the speed table and thread scaling
     python benchmarks/bench_spc.py --memory           # peak memory at 1e6 and 1e7 points
-    python benchmarks/bench_spc.py --memory --big     # ... and one run at 1e8 points (~17 GB)
+    python benchmarks/bench_spc.py --memory --big     # ... and one run at 1e8 points (lean, ~9 GB)
     python benchmarks/bench_spc.py --series 1000 --points 60 --chart u --threads 1
 """
 
@@ -82,7 +82,8 @@ def make_columns(series: int, points: int, chart: str) -> dict:
     return cols
 
 
-def run_case(series: int, points: int, chart: str, rules: str, repeat: int, threads: int | None) -> dict:
+def run_case(series: int, points: int, chart: str, rules: str, repeat: int, threads: int | None,
+             point_columns: str | None = None) -> dict:
     import numpy as np
 
     import qiscope as qi
@@ -90,7 +91,9 @@ def run_case(series: int, points: int, chart: str, rules: str, repeat: int, thre
     cols = make_columns(series, points, chart)
     inputs = [c for c in cols.values() if c is not None]
     floor = min(_timed(lambda: [float(c.sum()) for c in inputs]) for _ in range(max(repeat, 3)))
-    kw = dict(y=cols["y"], n=cols["n"], x=cols["x"], by=cols["by"], chart=chart, rules=rules, n_threads=threads)
+    kept = point_columns if point_columns in (None, "lean") else point_columns.split(",")
+    kw = dict(y=cols["y"], n=cols["n"], x=cols["x"], by=cols["by"], chart=chart, rules=rules, n_threads=threads,
+              point_columns=kept)
     best, peak, res = float("inf"), 0, None
     for _ in range(repeat):
         res = None  # free the previous result before measuring the next call
@@ -160,12 +163,14 @@ def _timed(fn) -> float:
     return time.perf_counter() - t0
 
 
-def _child(case: tuple, repeat: int, threads: int | None) -> dict:
+def _child(case: tuple, repeat: int, threads: int | None, point_columns: str | None = None) -> dict:
     series, points, chart, rules = case
     cmd = [sys.executable, __file__, "--child", "--series", str(series), "--points", str(points),
            "--chart", chart, "--rules", rules, "--repeat", str(repeat)]
     if threads:
         cmd += ["--threads", str(threads)]
+    if point_columns:
+        cmd += ["--point-columns", point_columns]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
 
@@ -222,12 +227,15 @@ def thread_table(repeat: int) -> None:
 
 
 def memory_table(big: bool) -> None:
-    print(f"{'points':>12} {'input MiB':>10} {'output MiB':>11} {'peak MiB':>9} {'call MiB':>9} "
+    """Each size with every point column, then with point_columns="lean" (the 1e8 run: lean
+    only, one run, since the full table alone is 10 GB)."""
+    print(f"{'points':>12} {'columns':>8} {'input MiB':>10} {'output MiB':>11} {'peak MiB':>9} {'call MiB':>9} "
           f"{'peak/input':>11} {'(call-output)/input':>20} {'seconds':>8}")
-    for case in MEMORY_CASES + ([BIG_CASE] if big else []):
-        r = _child(case, 1, None)
+    runs = [(case, columns) for case in MEMORY_CASES for columns in (None, "lean")]
+    for case, columns in runs + ([(BIG_CASE, "lean")] if big else []):
+        r = _child(case, 1, None, columns)
         total = r["series"] * r["points"]
-        print(f"{total:>12,} {r['input_mib']:>10.0f} {r['output_mib']:>11.0f} {r['peak_rss_mib']:>9.0f} "
+        print(f"{total:>12,} {columns or 'all':>8} {r['input_mib']:>10.0f} {r['output_mib']:>11.0f} {r['peak_rss_mib']:>9.0f} "
               f"{r['call_mib']:>9.0f} {r['peak_rss_mib'] / r['input_mib']:>11.2f} "
               f"{(r['call_mib'] - r['output_mib']) / r['input_mib']:>20.2f} {r['seconds']:>8.2f}")
 
@@ -240,6 +248,7 @@ def main() -> None:
     parser.add_argument("--rules", default="anhoej")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int)
+    parser.add_argument("--point-columns", help='point_columns= of qi.spc: "lean" or names separated by commas')
     parser.add_argument("--memory", action="store_true", help="the memory table (1e6, 1e7 points)")
     parser.add_argument("--big", action="store_true", help="with --memory: also 1e8 points")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -249,7 +258,8 @@ def main() -> None:
         print(json.dumps(run_survey(args.repeat)))
         return
     if args.child:
-        print(json.dumps(run_case(args.series, args.points, args.chart, args.rules, args.repeat, args.threads)))
+        print(json.dumps(run_case(args.series, args.points, args.chart, args.rules, args.repeat, args.threads,
+                                  args.point_columns)))
         return
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")

@@ -1,10 +1,15 @@
 // _core.spc.compute: columns in, a dict of numpy columns out. The GIL is released while the
 // engine runs: from here on only C++ types are touched (convert.hpp).
 
+#include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <qiscope/io/json.hpp>
 #include <qiscope/spc.hpp>
@@ -24,30 +29,22 @@ std::vector<std::int64_t> widened(std::vector<std::int32_t>&& v) {
   return out;
 }
 
-/// The point columns Python uses (y_count and row are left to be freed here).
+/// The point columns Python uses, those that were computed (y_count and row are left to be
+/// freed here). Each becomes a numpy array without a copy, and the vector is freed at once.
 py::dict points_dict(spc::Points&& p) {
   py::dict d;
-  d["series"] = to_numpy(std::move(p.series));
-  d["x"] = to_numpy(std::move(p.x));
-  d["n_rows"] = to_numpy(std::move(p.n_rows));
-  d["y"] = to_numpy(std::move(p.y));
-  d["n"] = to_numpy(std::move(p.n));
-  d["value"] = to_numpy(std::move(p.value));
-  d["value_lower"] = to_numpy(std::move(p.value_lower));
-  d["phase"] = to_numpy(widened(std::move(p.phase)));
-  d["baseline"] = to_numpy(std::move(p.baseline));
-  d["excluded"] = to_numpy(std::move(p.excluded));
-  d["cl"] = to_numpy(std::move(p.cl));
-  d["lcl"] = to_numpy(std::move(p.lcl));
-  d["ucl"] = to_numpy(std::move(p.ucl));
-  d["lcl_95"] = to_numpy(std::move(p.lcl_95));
-  d["ucl_95"] = to_numpy(std::move(p.ucl_95));
-  d["sigma_signal"] = to_numpy(std::move(p.sigma_signal));
-  d["runs_signal"] = to_numpy(std::move(p.runs_signal));
-  d["signal_member"] = to_numpy(std::move(p.signal_member));
-  d["special_cause"] = to_numpy(std::move(p.special_cause));
-  d["rules"] = to_numpy(std::move(p.rules));
-  d["point_type"] = codes_to_numpy(p.point_type);
+  spc::for_each_column([&](std::string_view name, auto column) {
+    auto& values = p.*column;
+    if (name == "row" || name == "y_count" || values.empty()) return;
+    using T = typename std::remove_reference_t<decltype(values)>::value_type;
+    if constexpr (std::is_same_v<T, std::int32_t>)
+      d[py::str(std::string(name))] = to_numpy(widened(std::move(values)));
+    else if constexpr (std::is_enum_v<T>) {
+      d[py::str(std::string(name))] = codes_to_numpy(values);
+      std::vector<T>().swap(values);
+    } else
+      d[py::str(std::string(name))] = to_numpy(std::move(values));
+  });
   return d;
 }
 
@@ -83,7 +80,9 @@ py::list names(const spc::detail::NameTable<E, N>& table) {
 
 py::dict compute(const std::string& spec_json, const py::object& y, const py::object& n,
                  const py::object& series, const py::object& x, const py::object& phase_label,
-                 const py::object& exclude, const py::object& target, const py::object& risk) {
+                 const py::object& exclude, const py::object& target, const py::object& risk,
+                 const std::optional<std::vector<std::string>>& point_columns,
+                 std::size_t batch_points) {
   const spc::Spec spec = io::parse(spec_json, "spec").get<spc::Spec>();
   auto y_col = column<double>(y, "y");
   auto n_col = column<double>(n, "n");
@@ -95,12 +94,18 @@ py::dict compute(const std::string& spec_json, const py::object& y, const py::ob
   auto risk_col = column<double>(risk, "risk");
   spc::Observations obs{y_col.view, n_col.view, series_col.view, x_col.view,
                         phase_col.view, exclude_col.view, target_col.view, risk_col.view};
+  spc::PointColumns columns;
+  columns.batch_points = batch_points;
+  if (point_columns) {
+    columns.keep = *point_columns;
+    columns.keep.push_back("row");  // for the phases' first rows below
+  }
   spc::Result result;
   {
     // Safe: obs holds spans into arrays owned by the Column objects above, which outlive
     // this block; the engine touches no Python object.
     py::gil_scoped_release nogil;
-    result = spc::compute(obs, spec);
+    result = spc::compute(obs, spec, columns);
   }
   // The input row of each phase's first point (for phase labels); the per-point rows are not
   // returned (8 bytes a point less while the result frame is built).
@@ -121,7 +126,11 @@ void register_spc(py::module_& m) {
         py::arg("series") = py::none(), py::arg("x") = py::none(),
         py::arg("phase_label") = py::none(), py::arg("exclude") = py::none(),
         py::arg("target") = py::none(), py::arg("risk") = py::none(),
-        "Compute SPC charts for many series; returns {'points': {...}, 'phases': {...}}.");
+        py::arg("point_columns") = py::none(),
+        py::arg("batch_points") = spc::PointColumns{}.batch_points,
+        "Compute SPC charts for many series; returns {'points': {...}, 'phases': {...}}. "
+        "point_columns: the point columns to return (None: all); batch_points: points computed "
+        "at a time (working memory; the results do not depend on it).");
   m.def("resolve_spec", [](const std::string& spec_json) {
     const auto spec = io::parse(spec_json, "spec").get<spc::Spec>();
     return nlohmann::json(spec).dump();

@@ -29,8 +29,12 @@ class spc:
         exclude: NDArray[np.uint8] | None = None,
         target: NDArray[np.float64] | None = None,
         risk: NDArray[np.float64] | None = None,
+        point_columns: list[str] | None = None,
+        batch_points: int = 1048576,
     ) -> dict[str, dict[str, NDArray[Any]]]:
-        """Compute SPC charts for many series: {"points": {column: array}, "phases": {...}}."""
+        """Compute SPC charts for many series: {"points": {column: array}, "phases": {...}}.
+        point_columns: the point columns to compute (None: all); batch_points: points computed
+        at a time (bounds the working memory; the results do not depend on it)."""
 
     @staticmethod
     def resolve_spec(spec_json: str) -> str:

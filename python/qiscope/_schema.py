@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .errors import InputError
 
-__all__ = ["OPTIONAL_POINT_COLUMNS", "OPTIONAL_SUMMARY_COLUMNS", "POINT_COLUMNS", "SUMMARY_COLUMNS", "TEXT", "points_frame", "points_meta", "summary_frame", "summary_meta"]
+__all__ = ["LEAN_POINT_COLUMNS", "OPTIONAL_POINT_COLUMNS", "OPTIONAL_SUMMARY_COLUMNS", "POINT_COLUMNS", "SUMMARY_COLUMNS", "TEXT", "points_frame", "point_columns_of", "points_meta", "summary_frame", "summary_meta"]
 
 #: The dtype pandas gives text by default (``str`` from pandas 3, ``object`` before).
 TEXT = pd.Series(["text"]).dtype
@@ -77,6 +78,35 @@ SUMMARY_COLUMNS: dict[str, Any] = {
 #: ``summary.phase_name`` (after ``phase``) when ``part`` names a column of phase labels.
 OPTIONAL_POINT_COLUMNS: dict[str, Any] = {"target": np.dtype(np.float64)}
 OPTIONAL_SUMMARY_COLUMNS: dict[str, Any] = {"phase_name": TEXT}
+
+#: ``point_columns="lean"``: the chart's values, limits and signals, for analysis at scale
+#: (the ``by`` columns and ``x`` are always kept).
+LEAN_POINT_COLUMNS = ("y", "value", "cl", "lcl", "ucl", "phase", "special_cause", "point_type")
+
+
+def point_columns_of(point_columns: Any, always: Sequence[str] = ()) -> list[str] | None:
+    """The ``points`` columns after the ``by`` columns and ``x`` that ``point_columns=`` asks
+    for, in the contract's order (None: all of them). ``x`` and the names in `always` (the
+    ``by`` columns) may be listed; they are kept anyway."""
+    if point_columns is None:
+        return None
+    if isinstance(point_columns, str):
+        if point_columns == "lean":
+            return list(LEAN_POINT_COLUMNS)
+        raise InputError(f"point_columns must be None, 'lean' or a list of column names, not {point_columns!r}",
+                         column="point_columns", rule="unknown_name")
+    try:
+        names = list(point_columns)
+    except TypeError:
+        raise InputError(f"point_columns must be None, 'lean' or a list of column names, not "
+                         f"{type(point_columns).__name__}", column="point_columns", rule="type") from None
+    known = (*POINT_COLUMNS, *OPTIONAL_POINT_COLUMNS)
+    for name in names:
+        if not (isinstance(name, str) and (name in known or name == "x" or name in always)):
+            raise InputError(f"point_columns: {name!r} is not a column of points; the columns are "
+                             f"{['x', *known]} (and the by columns)", column="point_columns", rule="unknown_name")
+    return [name for name in known if name in names]
+
 
 _NULLABLE = ("n_points", "longest_run", "longest_run_max", "n_crossings", "n_crossings_min")
 
@@ -165,11 +195,13 @@ def _empty(dtypes: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in dtypes.items()})
 
 
-def points_meta(by_dtypes: Mapping[str, Any], x_dtype: Any, *, target: bool = False) -> pd.DataFrame:
+def points_meta(by_dtypes: Mapping[str, Any], x_dtype: Any, *, target: bool = False,
+                columns: Sequence[str] | None = None) -> pd.DataFrame:
     """An empty ``points`` frame with the dtypes ``qi.spc`` gives for these input dtypes
-    (``target``: a target was given)."""
+    (``target``: a target was given; ``columns``: as ``point_columns_of``, None: all)."""
     optional = OPTIONAL_POINT_COLUMNS if target else {}
-    return _empty({**by_dtypes, "x": _x_dtype(x_dtype), **POINT_COLUMNS, **optional})
+    kept = {name: dtype for name, dtype in {**POINT_COLUMNS, **optional}.items() if columns is None or name in columns}
+    return _empty({**by_dtypes, "x": _x_dtype(x_dtype), **kept})
 
 
 def summary_meta(by_dtypes: Mapping[str, Any], x_dtype: Any, *, phase_names: bool = False) -> pd.DataFrame:

@@ -223,7 +223,8 @@ def spc(data: Any, **options: Any) -> DaskSPCResult:
         frame = frame.repartition(npartitions=1)
     by_dtypes = {name: data.dtypes[name] for name in by}
     phase_names = isinstance(options.get("part"), str)
-    meta = (_schema.points_meta(by_dtypes, x_dtype, target=options.get("target") is not None),
+    kept = _schema.point_columns_of(options.get("point_columns"), by)  # point_columns=, checked early
+    meta = (_schema.points_meta(by_dtypes, x_dtype, target=options.get("target") is not None, columns=kept),
             _schema.summary_meta(by_dtypes, x_dtype, phase_names=phase_names))
     task = dask.delayed(_spc_partition, pure=True, nout=3)
     results = [task(part, options, meta) for part in frame.to_delayed()]

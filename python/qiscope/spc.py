@@ -38,7 +38,7 @@ from ._arrow import is_arrow_table, narrow
 from ._frames import Column, XAxis, as_frame, factorize_x, group_codes, numeric, resolve
 from ._gaps import x_gaps
 from ._options import plain_spec
-from ._schema import points_frame, summary_frame
+from ._schema import POINT_COLUMNS, point_columns_of, points_frame, summary_frame
 from ._serial import _frame_from_json, _frame_to_json, _load_document, _reading, _require_columns
 from .errors import InputError
 
@@ -66,6 +66,9 @@ _KEYWORDS = {"lambda": "lam", "trend_ties_break": "trend_ties", "rule_numbers": 
 # Columns a result document must have for SPCResult's methods (plot, report) to work.
 _POINT_COLUMNS = ("x", "y", "n", "value", "phase", "cl", "lcl", "ucl", "lcl_95", "ucl_95", "sigma_signal",
                   "runs_signal", "signal_member", "special_cause", "point_type", "rules")
+#: The point columns plot() draws (a result computed with fewer point_columns cannot be drawn).
+_PLOT_COLUMNS = ("x", "y", "n", "value", "phase", "baseline", "excluded", "cl", "lcl", "ucl", "lcl_95", "ucl_95",
+                 "sigma_signal", "special_cause", "point_type", "rules")
 _SUMMARY_COLUMNS = ("phase", "chart", "n_points", "cl", "lcl", "ucl", "runs_signal", "sigma_signal", "variation",
                     "assurance")
 
@@ -118,6 +121,7 @@ def spc(
     odds_ratio: float = 2.0,
     limit: float = 3.5,
     n_threads: int | None = None,
+    point_columns: str | Sequence[str] | None = None,
 ) -> SPCResult:
     """Compute a control chart or run chart for one or many series.
 
@@ -243,6 +247,12 @@ def spc(
         (``freeze=``).
     n_threads : int, optional
         Threads for many series (default: all cores). Results do not depend on it.
+    point_columns : list of str or "lean", optional
+        Which columns of ``points`` to return (default: all). The ``by`` columns and ``x`` are
+        always kept; ``"lean"`` keeps ``y``, ``value``, ``cl``, ``lcl``, ``ucl``, ``phase``,
+        ``special_cause`` and ``point_type``. The values are those of the full table; columns
+        left out are never built, which bounds memory at scale (README, "Memory"). ``plot()``
+        needs the columns it draws (``_repr_html_`` then shows the summary only).
 
     Returns
     -------
@@ -366,6 +376,9 @@ def spc(
             names["target"] = t_col.name
 
     spec = plain_spec(spec, _KEYWORDS)
+    kept = point_columns_of(point_columns, by_names)
+    # The core computes series and x always (for the by labels, x_gap and the summary).
+    core_columns = None if kept is None else ["series", "x", *(c for c in kept if c in POINT_COLUMNS and c != "x_gap")]
     try:
         out = _core.spc.compute(
             json.dumps(spec),
@@ -377,10 +390,11 @@ def spc(
             exclude_mask,
             target_values,
             risk_values,
+            point_columns=core_columns,
         )
     except InputError as err:
         raise _renamed(err, names) from None
-    result = SPCResult._from_core(out, spec, xaxis, labels, by_names, names)
+    result = SPCResult._from_core(out, spec, xaxis, labels, by_names, names, kept)
     _add_presentation_columns(result, out, spec, n_col.name if n_col is not None else None, target_values,
                               series, xaxis, phase_label_values)
     return result
@@ -396,7 +410,8 @@ def _add_presentation_columns(result: SPCResult, out: dict[str, dict[str, np.nda
     if n_name is not None and spec["chart"] not in ("xbar", "s"):
         result.spec["n"] = n_name  # for axis labels: the plotted value is y / n
     p = out["points"]
-    if target_values is not None:
+    wants_target = "target" in result.spec.get("point_columns", ["target"])  # point_columns=
+    if wants_target and target_values is not None:
         rows = len(target_values)
         keys = pd.DataFrame({
             "series": series if series is not None else np.zeros(rows, dtype=np.int64),
@@ -405,7 +420,7 @@ def _add_presentation_columns(result: SPCResult, out: dict[str, dict[str, np.nda
         })
         last = keys.groupby(["series", "x"], sort=False)["target"].last()  # skips missing targets
         result.points["target"] = last.reindex(pd.MultiIndex.from_arrays([p["series"], p["x"]])).to_numpy()
-    elif spec.get("target") is not None:
+    elif wants_target and spec.get("target") is not None:
         result.points["target"] = float(spec["target"])
     if phase_labels is not None:
         first_rows = out["phases"]["first_row"]
@@ -510,12 +525,17 @@ class SPCResult:
         labels: pd.DataFrame | None,
         by_names: list[str],
         names: dict[str, str],
+        kept: list[str] | None = None,
     ) -> SPCResult:
         points = points_frame(out["points"], xaxis.labels, labels, by_names)
         summary = summary_frame(out["phases"], points["x"].to_numpy(), spec["chart"], labels, by_names)
-        points.insert(points.columns.get_loc("n_rows") + 1, "x_gap",
-                      x_gaps(points["x"], out["points"]["series"], spec["chart"], xaxis.categorical))
+        if kept is None or "x_gap" in kept:
+            before_gap = list(POINT_COLUMNS)[: list(POINT_COLUMNS).index("x_gap")]
+            points.insert(len(by_names) + 1 + sum(c in points.columns for c in before_gap), "x_gap",
+                          x_gaps(points["x"], out["points"]["series"], spec["chart"], xaxis.categorical))
         result_spec = dict(spec)
+        if kept is not None:
+            result_spec["point_columns"] = kept
         result_spec["x"] = names.get("x")
         result_spec["y"] = names.get("y")
         result_spec["by"] = by_names
@@ -536,6 +556,9 @@ class SPCResult:
         if not self.by:
             return [()]
         return list(self.summary[self.by].drop_duplicates().itertuples(index=False, name=None))
+
+    def _missing_plot_columns(self) -> list[str]:
+        return [c for c in _PLOT_COLUMNS if c not in self.points.columns]
 
     def plot(self, ax: Any = None, *, backend: str = "matplotlib", show_95: bool = False,
              series: Any = None, ncols: int = 3, title: str | None = None,
@@ -577,6 +600,11 @@ class SPCResult:
         >>> ax.get_title(loc="left").splitlines()[0]
         'I chart (XmR) · no signals'
         """
+        missing = self._missing_plot_columns()
+        if missing:
+            raise InputError(f"plot() draws the point columns {missing}, which this result was computed "
+                             "without (point_columns=); compute it with point_columns=None to draw it",
+                             column="point_columns", rule="missing_columns")
         options = {"show_95": show_95, "series": series, "ncols": ncols, "title": title,
                    "phase_labels": phase_labels}
         if backend == "plotly":
@@ -612,11 +640,14 @@ class SPCResult:
         """Rebuild a result written by :meth:`to_json`."""
         doc = _load_document(text, "qiscope.SPCResult", "SPC")
         with _reading("SPC"):
-            points = _require_columns(_frame_from_json(doc["points"]), _POINT_COLUMNS, "points")
-            summary = _require_columns(_frame_from_json(doc["summary"]), _SUMMARY_COLUMNS, "summary")
             spec, by = doc["spec"], doc["by"]
             if not isinstance(spec, dict) or "chart" not in spec or not isinstance(by, list):
                 raise InputError("the document's spec or by is malformed", column="json", rule="format")
+            # A result computed with point_columns= has those columns (and x) only.
+            kept = spec.get("point_columns")
+            required = _POINT_COLUMNS if kept is None else ("x", *(c for c in _POINT_COLUMNS if c in kept))
+            points = _require_columns(_frame_from_json(doc["points"]), required, "points")
+            summary = _require_columns(_frame_from_json(doc["summary"]), _SUMMARY_COLUMNS, "summary")
             return cls(points, summary, spec, [str(b) for b in by])
 
     # -- display -------------------------------------------------------------------------------

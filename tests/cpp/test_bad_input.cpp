@@ -240,6 +240,14 @@ TEST(BadInput, unknown_names) {
   expect_input_error([] { io::parse(R"({"direction": "up"})", "spec").get<spc::Spec>(); }, "direction", -1,
                      "unknown_name");
   expect_input_error([] { funnel::parse_kind("odds"); }, "kind", -1, "unknown_name");
+  expect_input_error([] {
+    static const double y[] = {1, 2, 3};
+    spc::Observations obs;
+    obs.y = y;
+    spc::PointColumns columns;
+    columns.keep = {"value", "ucl_99"};
+    spc::compute(obs, chart(spc::Chart::i), columns);
+  }, "point_columns", -1, "unknown_name");
   // Enum values outside the named ones cannot come from JSON or Python; the engine refuses a
   // rule set it does not implement yet.
   auto s = chart(spc::Chart::i);

@@ -265,6 +265,7 @@ def row_unknown_names() -> None:
     raises(lambda: qi.spc(y=y, direction="up"), "direction", None, "unknown_name")
     raises(lambda: qi.spc(y=y, agg="max"), "agg", None, "unknown_name")
     raises(lambda: qi.funnel(y=[1, 2], n=[5, 5], kind="odds"), "kind", None, "unknown_name")
+    raises(lambda: qi.spc(y=y, point_columns=["value", "ucl_99"]), "point_columns", None, "unknown_name")
     err = raises(lambda: qi.spc(y=y, chart="pie"), "chart", None, "unknown_name")
     assert "'xbar'" in str(err)  # the allowed names are listed
 

@@ -18,5 +18,8 @@ namespace qiscope::spc {
 /// Computes every series of `obs` under `spec`. Series run in parallel (spec.n_threads); the
 /// result does not depend on the thread count. Throws qiscope::input_error for bad input.
 Result compute(const Observations& obs, const Spec& spec);
+/// As above, filling only the point columns `columns.keep` (unknown names: input_error on
+/// `point_columns`), in batches of whole series (bounded working memory; same numbers).
+Result compute(const Observations& obs, const Spec& spec, const PointColumns& columns);
 
 }  // namespace qiscope::spc

@@ -7,6 +7,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <qiscope/error.hpp>
@@ -169,7 +170,31 @@ void refuse_overflow(const Points& p, const detail::Phase& ph) {
                           "options too large or too small; rescale the data)");
 }
 
+void check_point_columns(const PointColumns& columns) {
+  for (const auto& name : columns.keep) {
+    bool known = false;
+    std::string names;
+    for_each_column([&](std::string_view column, auto) {
+      known = known || column == name;
+      names += (names.empty() ? "" : ", ") + std::string(column);
+    });
+    if (!known)
+      throw input_error("point_columns", -1, "unknown_name",
+                        "'" + name + "' is not a column of the points (columns: " + names + ")");
+  }
+}
+
 }  // namespace
+
+bool PointColumns::keeps(std::string_view name) const {
+  return keep.empty() || std::find(keep.begin(), keep.end(), name) != keep.end();
+}
+
+std::size_t Points::size() const {
+  std::size_t size = 0;
+  for_each_column([&](std::string_view, auto column) { size = std::max(size, (this->*column).size()); });
+  return size;
+}
 
 void Points::resize(std::size_t size) {
   for (auto* v : {&series, &x, &row, &n_rows, &y_count}) v->resize(size);
@@ -192,8 +217,11 @@ void Phases::resize(std::size_t size) {
   assurance.assign(size, Assurance::none);
 }
 
-Result compute(const Observations& obs, const Spec& spec) {
+Result compute(const Observations& obs, const Spec& spec) { return compute(obs, spec, PointColumns{}); }
+
+Result compute(const Observations& obs, const Spec& spec, const PointColumns& columns) {
   validate(obs, spec);
+  check_point_columns(columns);
   const Options options = resolve(spec);
   const std::size_t rows = obs.y.size();
 
@@ -233,32 +261,12 @@ Result compute(const Observations& obs, const Spec& spec) {
 
   Result result;
   result.spec = spec;
-  Points& pts = result.points;
-  pts.resize(n_points);
-  // Only the statistics of the rows that the chart reads are kept (memory at scale).
-  detail::Subgroups sub;
-  sub.has_n = !obs.n.empty();
-  sub.y_sum.assign(n_points, nan);
-  sub.y_mean.assign(n_points, nan);
-  const bool subgroups = spec.chart == Chart::xbar || spec.chart == Chart::s;
-  const bool spread = subgroups || spec.chart == Chart::ewma || spec.chart == Chart::cusum;
-  if (spread) sub.y_sd.assign(n_points, nan);
-  if (spec.agg == Aggregate::median) sub.y_median.assign(n_points, nan);
-  if (spread) sub.y_range.assign(n_points, nan);
-  if (!obs.risk.empty()) sub.risk.assign(n_points, nan);
-  sub.default_target = spec.target ? *spec.target : nan;
-  if (!obs.target.empty()) sub.target.assign(n_points, sub.default_target);
-  const bool keep_values = spread || !sub.y_median.empty();
-
   // Series boundaries (in points).
+  // The series, x and first input row of point i (global index).
+  auto first_row_of = [&](std::size_t i) { return row_at(point_begin(i)); };
   std::vector<std::size_t> series_start;
-  for (std::size_t i = 0; i < n_points; ++i) {
-    const std::size_t first_row = row_at(point_begin(i));
-    pts.series[i] = series_of(first_row);
-    pts.x[i] = x_of(first_row);
-    pts.row[i] = static_cast<std::int64_t>(first_row);
-    if (i == 0 || pts.series[i] != pts.series[i - 1]) series_start.push_back(i);
-  }
+  for (std::size_t i = 0; i < n_points; ++i)
+    if (i == 0 || series_of(first_row_of(i)) != series_of(first_row_of(i - 1))) series_start.push_back(i);
   const std::size_t n_series = series_start.size();
   series_start.push_back(n_points);
 
@@ -290,7 +298,7 @@ Result compute(const Observations& obs, const Spec& spec) {
       if (p > 0 && static_cast<std::size_t>(p) < e - b) starts[static_cast<std::size_t>(p)] = 1;
     for (auto key : spec.part_x) {
       for (std::size_t i = b; i < e; ++i)
-        if (pts.x[i] >= key) {
+        if (x_of(first_row_of(i)) >= key) {
           if (i > b) starts[i - b] = 1;
           break;
         }
@@ -309,87 +317,145 @@ Result compute(const Observations& obs, const Spec& spec) {
   }
   Phases& phs = result.phases;
   phs.resize(n_phases);
-
-  std::vector<std::int8_t> signal_side(n_points, 0);
-  detail::Context ctx{spec, options, sub, pts, phs, signal_side};
   // qicharts2 ignores freeze when the series has phases; the other conventions freeze each phase.
   const bool freeze_applies = !(options.freeze_ignored_with_parts && (!spec.part.empty() || !spec.part_x.empty() || !obs.phase_label.empty()));
+  const bool subgroups = spec.chart == Chart::xbar || spec.chart == Chart::s;
+  const bool spread = subgroups || spec.chart == Chart::ewma || spec.chart == Chart::cusum;
 
-  // First the rows of every point are combined (the only step that reads the row order), so
-  // that the order can be freed before the charts are computed.
-  qiscope::detail::parallel_for(n_series, spec.n_threads, 64, [&](std::size_t s) {
-    std::vector<double> buffer;  // the point's values, when a spread or median is needed
-    for (std::size_t i = series_start[s]; i < series_start[s + 1]; ++i) {
-      // Combine the rows of the point. A row without y, or with y but no n when a
-      // denominator is used, is missing (as qicharts2's complete.cases).
-      const std::size_t k0 = point_begin(i), k1 = point_begin(i + 1);
-      double y_sum = 0, n_sum = 0, risk_sum = 0;
-      std::int64_t count = 0;
-      bool excluded = false;
-      buffer.clear();
-      for (std::size_t k = k0; k < k1; ++k) {
-        const std::size_t r = row_at(k);
-        if (!obs.exclude.empty() && obs.exclude[r]) excluded = true;
-        if (!obs.target.empty() && std::isfinite(obs.target[r])) sub.target[i] = obs.target[r];
-        const double y = obs.y[r];
-        const bool has_n = obs.n.empty() || !std::isnan(obs.n[r]);
-        if (std::isnan(y) || !has_n) continue;
-        y_sum += y;
-        if (!obs.n.empty()) n_sum += obs.n[r];
-        if (!obs.risk.empty()) risk_sum += obs.risk[r];
-        if (keep_values) buffer.push_back(y);
-        ++count;
-      }
-      pts.y_count[i] = count;
-      pts.n_rows[i] = static_cast<std::int64_t>(k1 - k0);
-      pts.excluded[i] = excluded;
-      if (count > 0) {
-        const double mean = y_sum / static_cast<double>(count);
-        sub.y_sum[i] = y_sum;
-        sub.y_mean[i] = mean;
-        if (!sub.y_sd.empty() && count > 1) {
-          double ss = 0;
-          for (double v : buffer) ss += (v - mean) * (v - mean);
-          sub.y_sd[i] = std::sqrt(ss / static_cast<double>(count - 1));
-        }
-        if (!sub.y_range.empty()) {
-          const auto [lo, hi] = std::minmax_element(buffer.begin(), buffer.end());
-          sub.y_range[i] = *hi - *lo;
-        }
-        if (!sub.y_median.empty()) sub.y_median[i] = median_of(buffer);
-        if (!obs.n.empty()) pts.n[i] = n_sum;
-        if (!sub.risk.empty()) sub.risk[i] = risk_sum;
-      }
-      pts.y[i] = (spec.chart == Chart::xbar) ? sub.y_mean[i] : sub.y_sum[i];
-      if (subgroups) pts.n[i] = static_cast<double>(count);
+  // The points of series [s0, s1), global points [b0, b0 + size): computed in working arrays of
+  // the batch's size (local index i is global point b0 + i); phases keep their global index.
+  auto compute_batch = [&](std::size_t s0, std::size_t s1, Points& pts) {
+    const std::size_t b0 = series_start[s0], size = series_start[s1] - b0;
+    pts.resize(size);
+    for (std::size_t i = 0; i < size; ++i) {
+      const std::size_t first_row = first_row_of(b0 + i);
+      pts.series[i] = series_of(first_row);
+      pts.x[i] = x_of(first_row);
+      pts.row[i] = static_cast<std::int64_t>(first_row);
     }
-  });
-  std::vector<std::size_t>().swap(order);
-  std::vector<std::size_t>().swap(point_start);
+    // Only the statistics of the rows that the chart reads are kept (memory at scale).
+    detail::Subgroups sub;
+    sub.has_n = !obs.n.empty();
+    sub.y_sum.assign(size, nan);
+    sub.y_mean.assign(size, nan);
+    if (spread) sub.y_sd.assign(size, nan);
+    if (spec.agg == Aggregate::median) sub.y_median.assign(size, nan);
+    if (spread) sub.y_range.assign(size, nan);
+    if (!obs.risk.empty()) sub.risk.assign(size, nan);
+    sub.default_target = spec.target ? *spec.target : nan;
+    if (!obs.target.empty()) sub.target.assign(size, sub.default_target);
+    const bool keep_values = spread || !sub.y_median.empty();
+    std::vector<std::int8_t> signal_side(size, 0);
+    detail::Context ctx{spec, options, sub, pts, phs, signal_side};
 
-  qiscope::detail::parallel_for(n_series, spec.n_threads, 64, [&](std::size_t s) {
-    const std::size_t b = series_start[s], e = series_start[s + 1];
-    for (auto pos : spec.exclude)
-      if (b + static_cast<std::size_t>(pos) < e) pts.excluded[b + static_cast<std::size_t>(pos)] = 1;
-
-    for (const auto& ph : series_phases[s]) {
-      phs.series[ph.index] = pts.series[ph.begin];
-      phs.phase[ph.index] = static_cast<std::int32_t>(&ph - series_phases[s].data() + 1);
-      phs.first[ph.index] = static_cast<std::int64_t>(ph.begin);
-      phs.length[ph.index] = static_cast<std::int64_t>(ph.size());
-      for (std::size_t i = ph.begin; i < ph.end; ++i) {
-        pts.phase[i] = phs.phase[ph.index];
-        pts.baseline[i] = !(freeze_applies && spec.freeze) ||
-                          static_cast<std::int64_t>(i - ph.begin) < *spec.freeze;
+    // First the rows of every point are combined (the only step that reads the row order).
+    qiscope::detail::parallel_for(s1 - s0, spec.n_threads, 64, [&](std::size_t t) {
+      std::vector<double> buffer;  // the point's values, when a spread or median is needed
+      for (std::size_t i = series_start[s0 + t] - b0; i < series_start[s0 + t + 1] - b0; ++i) {
+        // Combine the rows of the point. A row without y, or with y but no n when a
+        // denominator is used, is missing (as qicharts2's complete.cases).
+        const std::size_t k0 = point_begin(b0 + i), k1 = point_begin(b0 + i + 1);
+        double y_sum = 0, n_sum = 0, risk_sum = 0;
+        std::int64_t count = 0;
+        bool excluded = false;
+        buffer.clear();
+        for (std::size_t k = k0; k < k1; ++k) {
+          const std::size_t r = row_at(k);
+          if (!obs.exclude.empty() && obs.exclude[r]) excluded = true;
+          if (!obs.target.empty() && std::isfinite(obs.target[r])) sub.target[i] = obs.target[r];
+          const double y = obs.y[r];
+          const bool has_n = obs.n.empty() || !std::isnan(obs.n[r]);
+          if (std::isnan(y) || !has_n) continue;
+          y_sum += y;
+          if (!obs.n.empty()) n_sum += obs.n[r];
+          if (!obs.risk.empty()) risk_sum += obs.risk[r];
+          if (keep_values) buffer.push_back(y);
+          ++count;
+        }
+        pts.y_count[i] = count;
+        pts.n_rows[i] = static_cast<std::int64_t>(k1 - k0);
+        pts.excluded[i] = excluded;
+        if (count > 0) {
+          const double mean = y_sum / static_cast<double>(count);
+          sub.y_sum[i] = y_sum;
+          sub.y_mean[i] = mean;
+          if (!sub.y_sd.empty() && count > 1) {
+            double ss = 0;
+            for (double v : buffer) ss += (v - mean) * (v - mean);
+            sub.y_sd[i] = std::sqrt(ss / static_cast<double>(count - 1));
+          }
+          if (!sub.y_range.empty()) {
+            const auto [lo, hi] = std::minmax_element(buffer.begin(), buffer.end());
+            sub.y_range[i] = *hi - *lo;
+          }
+          if (!sub.y_median.empty()) sub.y_median[i] = median_of(buffer);
+          if (!obs.n.empty()) pts.n[i] = n_sum;
+          if (!sub.risk.empty()) sub.risk[i] = risk_sum;
+        }
+        pts.y[i] = (spec.chart == Chart::xbar) ? sub.y_mean[i] : sub.y_sum[i];
+        if (subgroups) pts.n[i] = static_cast<double>(count);
       }
-      detail::compute_values(ctx, ph);
-      detail::compute_limits(ctx, ph);
-      detail::finish_limits(ctx, ph);
-      refuse_overflow(pts, ph);
-      detail::apply_rules(ctx, ph);
-    }
-    detail::assign_icons(ctx, series_phases[s]);
+    });
+
+    qiscope::detail::parallel_for(s1 - s0, spec.n_threads, 64, [&](std::size_t t) {
+      const std::size_t s = s0 + t;
+      const std::size_t b = series_start[s] - b0, e = series_start[s + 1] - b0;
+      for (auto pos : spec.exclude)
+        if (b + static_cast<std::size_t>(pos) < e) pts.excluded[b + static_cast<std::size_t>(pos)] = 1;
+
+      std::vector<detail::Phase> phases = series_phases[s];  // in the batch's indices
+      for (auto& ph : phases) {
+        ph.begin -= b0;
+        ph.end -= b0;
+      }
+      for (const auto& ph : phases) {
+        phs.series[ph.index] = pts.series[ph.begin];
+        phs.phase[ph.index] = static_cast<std::int32_t>(&ph - phases.data() + 1);
+        phs.first[ph.index] = static_cast<std::int64_t>(b0 + ph.begin);
+        phs.length[ph.index] = static_cast<std::int64_t>(ph.size());
+        for (std::size_t i = ph.begin; i < ph.end; ++i) {
+          pts.phase[i] = phs.phase[ph.index];
+          pts.baseline[i] = !(freeze_applies && spec.freeze) ||
+                            static_cast<std::int64_t>(i - ph.begin) < *spec.freeze;
+        }
+        detail::compute_values(ctx, ph);
+        detail::compute_limits(ctx, ph);
+        detail::finish_limits(ctx, ph);
+        refuse_overflow(pts, ph);
+        detail::apply_rules(ctx, ph);
+      }
+      detail::assign_icons(ctx, phases);
+    });
+  };
+
+  // Whole series in batches of about columns.batch_points points (a longer series is a batch of
+  // its own): working memory is bounded by the batch, and only the kept columns reach the
+  // result. One batch (the usual case) hands its columns over without a copy.
+  const std::size_t batch_points = std::max<std::size_t>(columns.batch_points, 1);
+  Points& out = result.points;
+  if (n_points <= batch_points) {
+    Points pts;
+    compute_batch(0, n_series, pts);
+    for_each_column([&](std::string_view name, auto column) {
+      if (columns.keeps(name)) out.*column = std::move(pts.*column);
+    });
+    return result;
+  }
+  for_each_column([&](std::string_view name, auto column) {
+    if (columns.keeps(name)) (out.*column).resize(n_points);
   });
+  for (std::size_t s0 = 0; s0 < n_series;) {
+    std::size_t s1 = s0 + 1;
+    while (s1 < n_series && series_start[s1 + 1] - series_start[s0] <= batch_points) ++s1;
+    Points pts;
+    compute_batch(s0, s1, pts);
+    for_each_column([&](std::string_view name, auto column) {
+      if (columns.keeps(name))
+        std::copy((pts.*column).begin(), (pts.*column).end(),
+                  (out.*column).begin() + static_cast<std::ptrdiff_t>(series_start[s0]));
+    });
+    s0 = s1;
+  }
   return result;
 }
 

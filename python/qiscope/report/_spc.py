@@ -87,5 +87,8 @@ def spc_html(result: SPCResult, *, max_series: int = 12, max_rows: int = 40) -> 
     if result.by and n_series > max_series:
         note = (f"The chart shows the first {max_series} of {n_series} series; "
                 "use .plot(series=[...]) for others.")
+    if result._missing_plot_columns():  # computed with point_columns= leaving out what is drawn
+        return qh.block(spc_table(result, max_rows=max_rows), title=describe(result),
+                        note="No chart: the result was computed without the point columns it draws (point_columns=).")
     return qh.block(spc_table(result, max_rows=max_rows), spc_chart(result, max_series=max_series),
                     title=describe(result), note=note)

@@ -3,6 +3,8 @@
 /// The result of an SPC computation, as a struct of arrays (one entry per point or phase).
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <qiscope/spc/spec.hpp>
@@ -50,8 +52,51 @@ struct Points {
   std::vector<std::uint32_t> rules;         ///< rule_bits that flagged the point
   std::vector<PointType> point_type;
 
-  std::size_t size() const { return value.size(); }
+  /// The number of points (the length of any column that was filled; see PointColumns).
+  std::size_t size() const;
   void resize(std::size_t size);
+};
+
+/// Calls `fn(name, &Points::column)` for every column of Points, in declaration order: the one
+/// list of the columns, for code that selects, copies or converts them by name.
+template <class Fn>
+void for_each_column(Fn&& fn) {
+  fn(std::string_view("series"), &Points::series);
+  fn(std::string_view("x"), &Points::x);
+  fn(std::string_view("row"), &Points::row);
+  fn(std::string_view("n_rows"), &Points::n_rows);
+  fn(std::string_view("y"), &Points::y);
+  fn(std::string_view("n"), &Points::n);
+  fn(std::string_view("y_count"), &Points::y_count);
+  fn(std::string_view("value"), &Points::value);
+  fn(std::string_view("value_lower"), &Points::value_lower);
+  fn(std::string_view("phase"), &Points::phase);
+  fn(std::string_view("baseline"), &Points::baseline);
+  fn(std::string_view("excluded"), &Points::excluded);
+  fn(std::string_view("cl"), &Points::cl);
+  fn(std::string_view("lcl"), &Points::lcl);
+  fn(std::string_view("ucl"), &Points::ucl);
+  fn(std::string_view("lcl_95"), &Points::lcl_95);
+  fn(std::string_view("ucl_95"), &Points::ucl_95);
+  fn(std::string_view("sigma_signal"), &Points::sigma_signal);
+  fn(std::string_view("runs_signal"), &Points::runs_signal);
+  fn(std::string_view("signal_member"), &Points::signal_member);
+  fn(std::string_view("special_cause"), &Points::special_cause);
+  fn(std::string_view("rules"), &Points::rules);
+  fn(std::string_view("point_type"), &Points::point_type);
+}
+
+/// Which columns of Points compute() fills (the others are left empty), and how many points it
+/// works on at a time. The default fills every column. Memory at scale: the engine computes
+/// whole series in batches of about `batch_points` points, each batch with its own working
+/// arrays, and copies only the kept columns into the result, so its working memory is bounded
+/// by the batch and the result holds only what was asked for. Results do not depend on either.
+struct PointColumns {
+  /// Names of the kept columns (as for_each_column); empty: all of them.
+  std::vector<std::string> keep;
+  std::size_t batch_points = std::size_t{1} << 20;
+
+  bool keeps(std::string_view name) const;
 };
 
 /// One entry per series and phase.
