@@ -81,7 +81,7 @@ OPTIONAL_SUMMARY_COLUMNS: dict[str, Any] = {"phase_name": TEXT}
 
 #: ``point_columns="lean"``: the chart's values, limits and signals, for analysis at scale
 #: (the ``by`` columns and ``x`` are always kept).
-LEAN_POINT_COLUMNS = ("y", "value", "cl", "lcl", "ucl", "phase", "special_cause", "point_type")
+LEAN_POINT_COLUMNS = ("y", "value", "phase", "cl", "lcl", "ucl", "special_cause", "point_type")
 
 
 def point_columns_of(point_columns: Any, always: Sequence[str] = ()) -> list[str] | None:

@@ -249,7 +249,7 @@ def spc(
         Threads for many series (default: all cores). Results do not depend on it.
     point_columns : list of str or "lean", optional
         Which columns of ``points`` to return (default: all). The ``by`` columns and ``x`` are
-        always kept; ``"lean"`` keeps ``y``, ``value``, ``cl``, ``lcl``, ``ucl``, ``phase``,
+        always kept; ``"lean"`` keeps ``y``, ``value``, ``phase``, ``cl``, ``lcl``, ``ucl``,
         ``special_cause`` and ``point_type``. The values are those of the full table; columns
         left out are never built, which bounds memory at scale (README, "Memory"). ``plot()``
         needs the columns it draws (``_repr_html_`` then shows the summary only).
