@@ -15,6 +15,8 @@
 
 #include <qiscope/qiscope.hpp>
 
+#include "shuffled_rows.hpp"
+
 using namespace qiscope::spc;
 
 namespace {
@@ -47,15 +49,7 @@ struct Rows {
         }
       }
     }
-    std::vector<std::size_t> perm(y.size());
-    std::iota(perm.begin(), perm.end(), std::size_t{0});
-    std::shuffle(perm.begin(), perm.end(), rng);
-    auto permute = [&](auto& v) {
-      auto copy = v;
-      for (std::size_t r = 0; r < perm.size(); ++r) v[r] = copy[perm[r]];
-    };
-    permute(y), permute(n), permute(target), permute(series), permute(x), permute(phase_label),
-        permute(exclude);
+    qiscope::testing::shuffle_rows(rng, y, n, target, series, x, phase_label, exclude);
   }
 
   Observations observations(bool with_n, bool labels) const {

@@ -11,6 +11,8 @@
 
 #include <qiscope/qiscope.hpp>
 
+#include "shuffled_rows.hpp"
+
 using namespace qiscope::spc;
 
 namespace {
@@ -33,14 +35,7 @@ struct Rows {
           n.push_back(cases);
           y.push_back(std::binomial_distribution<int>(cases, 0.2)(rng));
         }
-    std::vector<std::size_t> perm(y.size());
-    std::iota(perm.begin(), perm.end(), std::size_t{0});
-    std::shuffle(perm.begin(), perm.end(), rng);
-    auto permute = [&](auto& v) {
-      auto copy = v;
-      for (std::size_t r = 0; r < perm.size(); ++r) v[r] = copy[perm[r]];
-    };
-    permute(y), permute(n), permute(series), permute(x);
+    qiscope::testing::shuffle_rows(rng, y, n, series, x);
   }
 
   Observations observations() const {
