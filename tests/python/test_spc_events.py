@@ -139,3 +139,16 @@ def test_mapping_with_several_by_columns() -> None:
 def test_a_column_named_like_a_direction_value_is_still_a_direction_without_data() -> None:
     res = qi.spc(y=[1.0, 2, 3, 4, 5, 6, 7, 8, 9, 30], chart="i", direction="increase")
     assert res.points["point_type"].iloc[-1] == "improvement"
+
+
+def test_repeated_x_is_not_a_gap() -> None:
+    # Monthly measurements, several in some months: the step between months is the usual one.
+    months = pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-01", "2025-02-01", "2025-02-01", "2025-02-01",
+                             "2025-03-01", "2025-05-01", "2025-05-01"])
+    res = qi.spc(y=[5.0, 3, 4, 6, 2, 5, 4, 3, 6], x=months, chart="i", agg="none")
+    assert res.points["x_gap"].tolist() == [False] * 7 + [True, False]  # April is missing
+
+
+def test_jupyter_title_says_directions_are_per_series() -> None:
+    res = qi.spc(_board(), y="value", x="month", by="indicator", chart="i", direction="direction")
+    assert "improvement: per series" in res._repr_html_()
