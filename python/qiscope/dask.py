@@ -31,6 +31,7 @@ oversubscription (results do not depend on it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -114,6 +115,11 @@ def _spc_partition(part: pd.DataFrame, options: dict[str, Any], meta: tuple[pd.D
     if len(part) == 0:
         return meta[0], meta[1], None
     ordered = part.sort_values(_ROW_KEY, kind="stable").drop(columns=_ROW_KEY).reset_index(drop=True)
+    direction = options.get("direction")
+    if isinstance(direction, Mapping):  # the series of this partition (compute() checks the rest)
+        by = _names(options.get("by"))
+        present = pd.MultiIndex.from_frame(ordered[by]) if len(by) > 1 else pd.Index(ordered[by[0]])
+        options = {**options, "direction": {k: v for k, v in direction.items() if k in present}}
     res = _pandas_spc(ordered, **options)
     return res.points, res.summary, res.spec
 
@@ -132,8 +138,9 @@ class DaskSPCResult:
     partition of the shuffled input, series whole); :meth:`compute` returns the
     :class:`qiscope.SPCResult` that ``qi.spc`` gives for the same rows, in the same order."""
 
-    def __init__(self, results: list[Any], points: Any, summary: Any, by: list[str]) -> None:
+    def __init__(self, results: list[Any], points: Any, summary: Any, by: list[str], direction: Any = None) -> None:
         self._results = results
+        self._direction = direction
         self.points = points
         self.summary = summary
         self.by = by
@@ -150,7 +157,29 @@ class DaskSPCResult:
         if self.by:  # the pandas path orders series by their labels; keep each series' order
             points = points.sort_values(self.by, kind="stable", ignore_index=True)
             summary = summary.sort_values(self.by, kind="stable", ignore_index=True)
+        if "series_direction" in spec:
+            spec = {**spec, "series_direction": self._series_direction(parts, summary)}
         return SPCResult(points, summary, spec, list(self.by))
+
+    def _series_direction(self, parts: tuple[Any, ...], summary: pd.DataFrame) -> list[str]:
+        """Each partition's per-series directions, in the order of the combined series; a
+        mapping's label that no partition holds is an error, as in qi.spc."""
+        if not self.by:  # one series, in one partition
+            return next(p[2]["series_direction"] for p in parts if p[2] is not None)
+
+        def labels(table: pd.DataFrame) -> list[Any]:
+            unique = table[self.by].drop_duplicates()
+            return list(unique.itertuples(index=False, name=None)) if len(self.by) > 1 else list(unique[self.by[0]])
+        known: dict[Any, str] = {}
+        for _, part_summary, part_spec in parts:
+            if part_spec is not None:
+                known.update(zip(labels(part_summary), part_spec["series_direction"]))
+        if isinstance(self._direction, Mapping):
+            absent = [k for k in self._direction if k not in known]
+            if absent:
+                raise InputError(f"direction= names series that are not in the data: {absent}", column="direction",
+                                 rule="unknown_series")
+        return [known[label] for label in labels(summary)]
 
     def __repr__(self) -> str:
         return f"<DaskSPCResult partitions={len(self._results)} by={self.by}>"
@@ -203,6 +232,8 @@ def spc(data: Any, **options: Any) -> DaskSPCResult:
     if presorted:
         data = data.reset_index()
     roles = _spc_columns(options)
+    if isinstance(options.get("direction"), str) and options["direction"] in data.columns:
+        roles["direction"] = options["direction"]  # a column of per-series directions
     _require_columns(data, roles)
     x_dtype = data.dtypes[options["x"]]
     if pd.api.types.is_string_dtype(x_dtype) and not isinstance(x_dtype, pd.CategoricalDtype):
@@ -231,7 +262,7 @@ def spc(data: Any, **options: Any) -> DaskSPCResult:
     with dask.config.set({"dataframe.convert-string": False}):
         points = dd.from_delayed([r[0] for r in results], meta=meta[0])
         summary = dd.from_delayed([r[1] for r in results], meta=meta[1])
-    return DaskSPCResult(results, points, summary, by)
+    return DaskSPCResult(results, points, summary, by, options.get("direction"))
 
 
 def _unit_totals(part: pd.DataFrame, by: list[str], y: str, n: str, proportion: bool) -> pd.DataFrame:

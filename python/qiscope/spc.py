@@ -27,7 +27,7 @@ or below zero, in ``value_lower`` (tested against ``lcl``).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,7 @@ import pandas as pd
 
 from . import _core
 from ._arrow import is_arrow_table, narrow
+from ._directions import series_directions
 from ._frames import Column, XAxis, as_frame, factorize_x, group_codes, numeric, resolve
 from ._gaps import x_gaps
 from ._options import plain_spec
@@ -91,7 +92,7 @@ def spc(
     freeze: int | None = None,
     exclude: Any = None,
     rules: str | None = None,
-    direction: str | None = None,
+    direction: str | Mapping[Any, str] | None = None,
     target: Any = None,
     profile: str | None = None,
     cl: float | None = None,
@@ -160,6 +161,7 @@ def spc(
         ``"2024-04-01"``), as read from a CSV file, is taken as dates; other text is
         categorical. Rows sharing one x are combined into one point: counts and denominators
         are summed, values are averaged (``agg``); for xbar and s they form the subgroup.
+        With ``agg="none"`` every row is its own point (events: two on one day are two).
         Omitted: row order. The result keeps the x values (dates as datetime64).
     chart : str
         ``"run" "i" "mr" "xbar" "s" "p" "np" "c" "u" "pp" "up" "g" "t" "ip"``; ``"xmr"`` is
@@ -185,8 +187,11 @@ def spc(
         ``"western_electric"``, ``"nelson"``. With a profile and no ``rules``: ``"ptd"`` and
         ``"mdc_excel"`` use ``"mdc"``, ``"qcc"`` uses ``"western_electric"`` rules 1 and 4 with a
         run of 7 (qcc 2.7). See the README for what each set tests.
-    direction : str, optional
-        ``"increase"`` or ``"decrease"``: which way is improvement (colours and icons).
+    direction : str or mapping, optional
+        ``"increase"`` or ``"decrease"``: which way is improvement (colours and icons). With
+        ``by``, series may differ: a column name (``"increase"``, ``"decrease"``, ``"neutral"``
+        or missing on each row, one value per series) or a mapping of series labels (tuples
+        for several ``by`` columns) to directions; series it leaves out are neutral.
     target : float or str, optional
         A target (a number or a column), for the assurance icon.
     profile : str, optional
@@ -196,7 +201,11 @@ def spc(
     cl : float, optional
         A fixed centre line (on the plotted scale) instead of the computed one.
     agg : str
-        How rows sharing one x are combined outside xbar/s: ``"mean"``, ``"median"``, ``"sum"``.
+        How rows sharing one x are combined outside xbar/s: ``"mean"``, ``"median"``, ``"sum"``,
+        or ``"none"``: every row is its own point, in input order within one x (each event of a
+        g or t chart; qicharts2 averages them, its issue #47). Points then repeat x; ``part``
+        at an x starts at its first row and ``exclude`` positions count points. Not for xbar
+        and s, whose rows sharing x are the subgroup.
     y_neg : bool
         False: negative lower limits become 0 when every value is >= 0.
     screen_mr, d2, shift_n, trend_n, two_of_three, trend_ties
@@ -281,7 +290,7 @@ def spc(
     results of cardiac surgery by variable life-adjusted display. Lancet 350: 1128-1130.
     """
     if is_arrow_table(data):  # only the named columns, numeric ones as views of Arrow memory
-        data = narrow(data, _column_names(y, n, x, by, part, exclude, target, risk))
+        data = narrow(data, _column_names(y, n, x, by, part, exclude, target, risk, direction))
     frame = as_frame(data)
     y_col = resolve(frame, y, "y")
     if y_col is None:
@@ -300,11 +309,14 @@ def spc(
     series, labels, by_names = group_codes(frame, by, length)
     if by_names:
         names["by"] = by_names[0] if len(by_names) == 1 else ", ".join(by_names)
+    call_direction, per_series_direction, direction_name = series_directions(frame, direction, series, labels, length)
+    if direction_name is not None:
+        names["direction"] = direction_name
 
     spec: dict[str, Any] = {
         "chart": chart,
         "rules": rules if rules is not None else _default_rules(chart, profile),
-        "direction": direction if direction is not None else "neutral",
+        "direction": call_direction,
         "profile": profile if profile is not None else "qiscope",
         "agg": agg,
         "multiply": multiply,
@@ -333,6 +345,8 @@ def spc(
         "n_threads": 0 if n_threads is None else n_threads,
     }
 
+    if per_series_direction is not None:
+        spec["series_direction"] = per_series_direction
     phase_label = phase_label_values = None
     if part is not None:
         if isinstance(part, str) and frame is not None and part in frame.columns:
@@ -396,13 +410,14 @@ def _add_presentation_columns(result: SPCResult, out: dict[str, dict[str, np.nda
     if n_name is not None and spec["chart"] not in ("xbar", "s"):
         result.spec["n"] = n_name  # for axis labels: the plotted value is y / n
     p = out["points"]
-    if target_values is not None:
-        rows = len(target_values)
-        keys = pd.DataFrame({
-            "series": series if series is not None else np.zeros(rows, dtype=np.int64),
-            "x": xaxis.codes if xaxis.codes is not None else np.arange(rows, dtype=np.int64),
-            "target": target_values,
-        })
+    rows = 0 if target_values is None else len(target_values)
+    series_keys = series if series is not None else np.zeros(rows, dtype=np.int64)
+    x_keys = xaxis.codes if xaxis.codes is not None else np.arange(rows, dtype=np.int64)
+    if target_values is not None and spec.get("agg") == "none":
+        # Each point is one row, in (series, x, input) order as the core sorts them (stable).
+        result.points["target"] = target_values[np.lexsort((x_keys, series_keys))]
+    elif target_values is not None:
+        keys = pd.DataFrame({"series": series_keys, "x": x_keys, "target": target_values})
         last = keys.groupby(["series", "x"], sort=False)["target"].last()  # skips missing targets
         result.points["target"] = last.reindex(pd.MultiIndex.from_arrays([p["series"], p["x"]])).to_numpy()
     elif spec.get("target") is not None:

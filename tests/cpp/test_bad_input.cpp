@@ -184,6 +184,26 @@ TEST(BadInput, duplicated_x) {
   bernoulli.target = 0.3;
   const auto cases = run({{0, 1, 1, 0}, {}, {}, {1, 1, 2, 3}}, bernoulli);
   EXPECT_EQ(cases.points.n_rows, (std::vector<std::int64_t>{1, 1, 1, 1}));
+  auto events = chart(spc::Chart::g);
+  events.agg = spc::Aggregate::none;  // each row its own point
+  const auto g = run(rows, events);
+  EXPECT_EQ(g.points.value, (std::vector<double>{2, 4, 5, 6}));
+  EXPECT_EQ(g.points.n_rows, (std::vector<std::int64_t>{1, 1, 1, 1}));
+}
+
+TEST(BadInput, agg_none_subgroups) {
+  for (auto c : {spc::Chart::xbar, spc::Chart::s}) {
+    auto spec = chart(c);
+    spec.agg = spc::Aggregate::none;
+    expect_input_error([&] { run({{1, 2, 3, 4}, {}, {}, {1, 1, 2, 2}}, spec); }, "agg", -1, "not_applicable");
+  }
+}
+
+TEST(BadInput, direction_per_series) {
+  // Series codes 0 and 2, directions for codes 0 and 1 only: the first row of series 2 is named.
+  auto spec = chart(spc::Chart::i);
+  spec.series_direction = {spc::Direction::increase, spc::Direction::decrease};
+  expect_input_error([&] { run({{1, 2, 3, 4}, {}, {0, 0, 2, 2}}, spec); }, "direction", 2, "range");
 }
 
 TEST(BadInput, missing_x) {

@@ -175,6 +175,9 @@ def row_duplicated_x() -> None:
     assert c.points["value"].tolist() == [6, 5, 6]  # counts are summed
     cases = qi.spc(y=[0, 1, 1, 0], x=x, chart="bernoulli_cusum", target=0.3)
     assert cases.points["n_rows"].tolist() == [1, 1, 1, 1]  # one point per case, never combined
+    events = qi.spc(y=[2.0, 4, 5, 6], x=x, chart="g", agg="none")
+    assert events.points["value"].tolist() == [2, 4, 5, 6]  # each row its own point
+    assert events.points["n_rows"].tolist() == [1, 1, 1, 1]
 
 
 @row
@@ -267,6 +270,23 @@ def row_unknown_names() -> None:
     raises(lambda: qi.funnel(y=[1, 2], n=[5, 5], kind="odds"), "kind", None, "unknown_name")
     err = raises(lambda: qi.spc(y=y, chart="pie"), "chart", None, "unknown_name")
     assert "'xbar'" in str(err)  # the allowed names are listed
+
+
+@row
+def row_agg_none_subgroups() -> None:
+    for chart in ("xbar", "s"):
+        raises(lambda: qi.spc(y=[1.0, 2, 3, 4], x=[1, 1, 2, 2], chart=chart, agg="none"), "agg", None,
+               "not_applicable")
+
+
+@row
+def row_direction_per_series() -> None:
+    data = {"y": [1.0, 2, 3, 4], "ward": list("AABB"), "dir": ["increase", None, "decrease", "increase"]}
+    raises(lambda: qi.spc(data, y="y", by="ward", direction="dir"), "dir", 3, "constant_within_series")
+    data["dir"] = ["increase", "up", None, None]
+    raises(lambda: qi.spc(data, y="y", by="ward", direction="dir"), "dir", 1, "unknown_name")
+    raises(lambda: qi.spc(data, y="y", by="ward", direction={"Z": "increase"}), "direction", None, "unknown_series")
+    raises(lambda: qi.spc(data, y="y", direction={"A": "increase"}), "direction", None, "requires_by")
 
 
 @row

@@ -27,6 +27,7 @@ def long_table(seed: int = 3, units: int = 12, months: int = 30) -> pd.DataFrame
         "events": rng.binomial(n.astype(int), 0.15).astype(float),
         "cases": n,
         "goal": 38.0 + rng.integers(0, 2, rows),
+        "better": np.repeat(np.where(np.arange(units) % 3 == 0, "increase", "decrease"), months * 2),
         "period": np.where(np.tile(np.repeat(np.arange(months), 2), units) < 12, "before", "after"),
     })
     return frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
@@ -46,6 +47,10 @@ CASES = {
                            target="goal", direction="decrease"),
     "xbar_subgroups": dict(y="value", x="month", by="trust", chart="xbar", rules="ihi", freeze=10),
     "run_positions": dict(y="value", x="month", by="trust", chart="run", part=[8], exclude=[2, 3]),
+    "g_events": dict(y="events", x="month", by="trust", chart="g", agg="none"),
+    "direction_column": dict(y="value", x="month", by="trust", chart="i", direction="better", target="goal"),
+    "direction_mapping": dict(y="value", x="month", by="trust", chart="i", target="goal",
+                              direction={"T00": "increase", "T04": "decrease", "T07": "increase"}),
 }
 
 
@@ -279,3 +284,11 @@ def test_frame_indexed_by_the_series_needs_no_shuffle() -> None:
         got = lazy.compute()
     # The same rows in the order the indexed frame holds them.
     assert_same(got, qi.spc(indexed.reset_index().compute(), **options))
+
+
+def test_direction_mapping_naming_absent_series_is_an_error() -> None:
+    ddf = dd.from_pandas(long_table(), npartitions=3)
+    lazy = qdask.spc(ddf, y="value", x="month", by="trust", chart="i", direction={"T00": "increase", "T99": "up"})
+    with dask.config.set(scheduler="synchronous"), pytest.raises(qi.InputError) as info:
+        lazy.compute()
+    assert (info.value.column, info.value.rule) == ("direction", "unknown_series")

@@ -19,6 +19,7 @@ void to_json(json& j, const Spec& s) {
   j = json{{"chart", to_string(s.chart)},
            {"rules", to_string(s.rules)},
            {"direction", to_string(s.direction)},
+           {"series_direction", names(s.series_direction, [](Direction d) { return to_string(d); })},
            {"profile", to_string(s.profile)},
            {"agg", to_string(s.agg)},
            {"multiply", s.multiply},
@@ -53,7 +54,7 @@ void to_json(json& j, const Spec& s) {
 
 void from_json(const json& j, Spec& s) {
   static const std::set<std::string> known{
-      "chart", "rules", "direction", "profile", "agg", "multiply", "target", "cl", "part",
+      "chart", "rules", "direction", "series_direction", "profile", "agg", "multiply", "target", "cl", "part",
       "part_x", "freeze", "exclude", "x_categorical", "y_neg", "screen_mr", "d2", "shift_n",
       "trend_n", "two_of_three", "trend_ties_break", "rule_numbers", "flag_points", "runs_method", "lambda", "k", "h", "nsigmas",
       "head_start", "center", "sd", "odds_ratio", "limit", "n_threads"};
@@ -62,6 +63,10 @@ void from_json(const json& j, Spec& s) {
   s.chart = parse_chart(read_name(j, "chart", "run"));
   s.rules = parse_rule_set(read_name(j, "rules", "anhoej"));
   s.direction = parse_direction(read_name(j, "direction", "neutral"));
+  // Results written before per-series directions existed have none (the call's direction).
+  if (j.contains("series_direction") && !j["series_direction"].is_null())
+    names_from(j["series_direction"], s.series_direction, detail::direction_names,
+               "series_direction");
   s.profile = parse_profile(read_name(j, "profile", "qiscope"));
   s.agg = parse_aggregate(read_name(j, "agg", "mean"));
   read(j, "multiply", s.multiply);

@@ -121,7 +121,8 @@ double individual_value(const Context& ctx, std::size_t i) {
   switch (ctx.spec.agg) {
     case Aggregate::median: return sub.y_median[i];
     case Aggregate::sum: return sub.y_sum[i];
-    case Aggregate::mean: break;
+    case Aggregate::mean:
+    case Aggregate::none: break;  // one row per point: its own value
   }
   return sub.y_mean[i];
 }

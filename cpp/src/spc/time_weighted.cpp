@@ -249,9 +249,12 @@ void validate_time_weighted(const Observations& obs, const Spec& spec) {
             name + " accumulates over time: x must be dates or numbers, or omitted (row order)");
   reject_if(spec.cl.has_value(), "cl", name + " has no fixed centre line option (ewma and cusum take center=)");
   reject_if(!spec.y_neg, "y_neg", name + " never truncates its limits");
-  reject_if(spec.agg != Aggregate::mean, "agg",
+  // `none` is natural for all of them: a case-level chart never combines rows anyway, and
+  // EWMA/CUSUM then chart single values (subgroups of one row).
+  reject_if(spec.agg != Aggregate::mean && spec.agg != Aggregate::none, "agg",
             case_level ? name + " never combines rows: each row is one case"
-                       : name + " charts the mean of the rows sharing an x (its subgroup)");
+                       : name + " charts the mean of the rows sharing an x (its subgroup), or each "
+                                "row with agg='none'");
   reject_if(!obs.n.empty(), "n",
             case_level ? name + " takes one 0/1 outcome per row; a denominator does not apply"
                        : name + " charts subgroup means (rows sharing an x); a denominator does not apply");

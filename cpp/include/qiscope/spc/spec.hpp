@@ -18,6 +18,10 @@ struct Spec {
   /// given (ptd, mdc_excel: mdc; qcc: western_electric); here it is always explicit.
   RuleSet rules = RuleSet::anhoej;
   Direction direction = Direction::neutral;
+  /// The direction of each series, indexed by its series code (Observations::series; code 0
+  /// without series), for many indicators in one call that improve in different directions.
+  /// Empty: `direction` for every series.
+  std::vector<Direction> series_direction;
   Profile profile = Profile::qiscope;
   Aggregate agg = Aggregate::mean;
 

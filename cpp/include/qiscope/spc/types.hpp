@@ -27,8 +27,10 @@ enum class Direction : std::uint8_t { neutral, increase, decrease };
 enum class Profile : std::uint8_t { qiscope, qicharts2, ptd, mdc_excel, qcc };
 
 /// How rows sharing one x are combined into one point (outside xbar/s; counts and
-/// denominators are always summed).
-enum class Aggregate : std::uint8_t { mean, median, sum };
+/// denominators are always summed). `none`: every row is its own point, in input order
+/// within equal x; for event charts (g, t), where two events on one day are two events
+/// (qicharts2 issue #47), and not for xbar/s, whose rows sharing x are the subgroup.
+enum class Aggregate : std::uint8_t { mean, median, sum, none };
 
 /// The 2-of-3 rule of Making Data Count: `legacy` (PTD 0.2.2: points beyond 3 sigma do not count)
 /// or `mdc2023` (since November 2023 every point beyond 2 sigma counts).
@@ -74,8 +76,9 @@ inline constexpr NameTable<Direction, 3> direction_names{{
 inline constexpr NameTable<Profile, 5> profile_names{{
     {Profile::qiscope, "qiscope"}, {Profile::qicharts2, "qicharts2"}, {Profile::ptd, "ptd"},
     {Profile::mdc_excel, "mdc_excel"}, {Profile::qcc, "qcc"}}};
-inline constexpr NameTable<Aggregate, 3> aggregate_names{{
-    {Aggregate::mean, "mean"}, {Aggregate::median, "median"}, {Aggregate::sum, "sum"}}};
+inline constexpr NameTable<Aggregate, 4> aggregate_names{{
+    {Aggregate::mean, "mean"}, {Aggregate::median, "median"}, {Aggregate::sum, "sum"},
+    {Aggregate::none, "none"}}};
 inline constexpr NameTable<TwoOfThree, 2> two_of_three_names{{
     {TwoOfThree::legacy, "legacy"}, {TwoOfThree::mdc2023, "2023"}}};
 inline constexpr NameTable<RunsMethod, 3> runs_method_names{{
