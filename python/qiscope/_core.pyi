@@ -35,3 +35,43 @@ class spc:
     @staticmethod
     def resolve_spec(spec_json: str) -> str:
         """Validate a spec (JSON) and return it with every field filled in (JSON)."""
+
+class culture:
+    """_core.culture: survey instruments and scoring (here: the additive tallies of a score,
+    used by qiscope.dask.score; the other functions are used by qiscope.culture only)."""
+
+    class ScoreCounts:
+        """Additive tallies of a score (C++ culture::ScoreCounts); picklable (CBOR bytes)."""
+
+        n_rows: int
+        n_units: int
+        unit_labels: list[str]
+        observed_bounds: list[tuple[float, float]]
+        def to_bytes(self) -> bytes: ...
+        @staticmethod
+        def from_bytes(data: bytes) -> culture.ScoreCounts: ...
+
+    @staticmethod
+    def count(
+        instrument: Any,
+        values: NDArray[np.float64],
+        unit: NDArray[np.int64] | None,
+        unit_labels: list[str],
+        reverse_by: str,
+        observed_bounds: list[tuple[float, float]],
+    ) -> culture.ScoreCounts:
+        """Tally respondents (rows x items of raw codes) per unit."""
+
+    @staticmethod
+    def merge_counts(a: culture.ScoreCounts, b: culture.ScoreCounts) -> culture.ScoreCounts:
+        """The tallies of both sets of respondents (units matched by label)."""
+
+    @staticmethod
+    def order_units(counts: culture.ScoreCounts, labels: list[str]) -> culture.ScoreCounts:
+        """The tallies with their units in this label order."""
+
+    @staticmethod
+    def score_from_counts(
+        instrument: Any, counts: culture.ScoreCounts, min_n: int, conf_level: float, composite: str, reverse_by: str
+    ) -> dict[str, Any]:
+        """The score table's columns, as culture.score returns them."""
