@@ -168,6 +168,8 @@ ScoreCounts count(const Responses& responses, const Instrument& inst, const Coun
           pos_item[a][i] = sj.positive.contains(col[i]);
         }
     }
+    // Respondent by respondent, so that each one touches its unit's tables once.
+    std::vector<std::size_t> mine;  // the respondent's answered items (positions in the composite)
     for (std::size_t i = 0; i < p.n_rows; ++i) {
       if (answered[i] == 0) continue;  // (excluded rows have no answers here)
       const int m = answered[i];
@@ -175,8 +177,19 @@ ScoreCounts count(const Responses& responses, const Instrument& inst, const Coun
       // 0-100 score >= threshold, tested on exact integer sums: (sum - min*m)*100 >= T*(max-min)*m.
       const bool positive = (static_cast<double>(sum[i]) - s.min * m) * 100.0 >=
                             inst.respondent_positive * (s.max - s.min) * m;
+      mine.clear();
+      for (std::size_t a = 0; a < q; ++a)
+        if (has_item[a][i]) mine.push_back(a);
       auto add = [&](CompositeCounts& t) {
         ++t.contributing;
+        for (std::size_t a : mine) {
+          const std::int64_t pa = pos_item[a][i];
+          for (std::size_t b : mine) {
+            ++t.co_answered[a * q + b];
+            t.positive_with[a * q + b] += pa;
+            t.both_positive[a * q + b] += pa & pos_item[b][i];
+          }
+        }
         if (!scored) return;
         ++t.scored;
         t.scored_positive += positive;
@@ -185,23 +198,6 @@ ScoreCounts count(const Responses& responses, const Instrument& inst, const Coun
       add(out.composites[c]);
       if (level_of[i] > 0) add(out.composites[level_of[i] * nc + c]);
     }
-    for (std::size_t a = 0; a < q; ++a)
-      for (std::size_t b = 0; b < q; ++b) {
-        const std::uint8_t* ha = has_item[a].data();
-        const std::uint8_t* hb = has_item[b].data();
-        const std::uint8_t* pa = pos_item[a].data();
-        const std::uint8_t* pb = pos_item[b].data();
-        auto add = [&](CompositeCounts& t, std::size_t i) {
-          ++t.co_answered[a * q + b];
-          t.positive_with[a * q + b] += pa[i];
-          t.both_positive[a * q + b] += pa[i] & pb[i];
-        };
-        for (std::size_t i = 0; i < p.n_rows; ++i) {
-          if (!(ha[i] && hb[i])) continue;
-          add(out.composites[c], i);
-          if (level_of[i] > 0) add(out.composites[level_of[i] * nc + c], i);
-        }
-      }
   }
 
   out.polarity = detail::polarity_counts(p, inst);
