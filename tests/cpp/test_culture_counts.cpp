@@ -83,13 +83,6 @@ void expect_same_table(const ScoreTable& a, const ScoreTable& b) {
   for (std::size_t i = 0; i < a.checks.size(); ++i) EXPECT_EQ(a.checks[i].r_rest, b.checks[i].r_rest);
 }
 
-std::size_t row_of(const ScoreTable& t, std::int64_t unit, const std::string& measure, Kind kind) {
-  for (std::size_t r = 0; r < t.size(); ++r)
-    if (t.unit[r] == unit && t.measures[static_cast<std::size_t>(t.measure[r])] == measure && t.kind[r] == kind)
-      return r;
-  ADD_FAILURE() << "no row " << unit << " " << measure;
-  return 0;
-}
 
 }  // namespace
 
