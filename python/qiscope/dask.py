@@ -415,8 +415,10 @@ def _in_whole_frame(err: InputError, frame: Any, partition: int) -> InputError:
 
 
 def _unit_order(labels: pd.Index, dtype: Any) -> pd.Index:
-    """The units in the pandas path's order: a categorical's categories, else sorted labels
-    (pd.factorize(sort=True) of the labels the partitions found, as of the whole column)."""
-    if isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None:
-        return pd.Index(dtype.categories)
+    """The units in the pandas path's order. A categorical: its categories, which every
+    partition lists in full, joined in partition order (as concatenating the partitions does).
+    Else the sorted labels: pd.factorize(sort=True) of the labels the partitions found, as the
+    pandas path factorizes the whole column."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Index(labels)
     return pd.Index(pd.factorize(labels, sort=True)[1])

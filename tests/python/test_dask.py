@@ -269,7 +269,13 @@ def test_score_units_in_the_pandas_order() -> None:
             ddf = dd.from_pandas(frame, npartitions=4)
             got = qdask.score(ddf, "saq-short-form", unit="ward", min_n=5)
             assert_same_score(got, qi.culture.score(ddf.compute(), "saq-short-form", unit="ward", min_n=5))
-    assert list(got["ward"].cat.categories) == list(order.categories)
+        assert list(got["ward"].cat.categories) == list(order.categories)
+        # Categories unknown to dask: each partition has its own, joined in partition order.
+        parts = [categorical.iloc[i:i + 75].assign(ward=lambda f: f["ward"].cat.remove_unused_categories())
+                 for i in range(0, 300, 75)]
+        unknown = dd.concat([dd.from_pandas(part, npartitions=1) for part in parts])
+        got = qdask.score(unknown, "saq-short-form", unit="ward", min_n=5)
+        assert_same_score(got, qi.culture.score(unknown.compute(), "saq-short-form", unit="ward", min_n=5))
 
 
 def test_score_tallies_add_up_and_pickle() -> None:

@@ -34,8 +34,14 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 void check_counts(const ScoreCounts& counts, const Instrument& inst, const ScoreOptions& options) {
   bool same = counts.instrument == inst.name && counts.n_items == inst.items.size() &&
               counts.n_composites == inst.composites.size() && counts.reverse_lo.size() == inst.scales.size();
-  for (std::size_t c = 0; same && c < inst.composites.size(); ++c)
-    same = counts.composites[c].score_sums.size() == inst.composites[c].items.size();
+  std::size_t reversed = 0;  // the polarity tallies: one per reverse item of a composite of 2+ items
+  for (std::size_t c = 0; same && c < inst.composites.size(); ++c) {
+    const auto& items = inst.composites[c].items;
+    same = counts.composites[c].score_sums.size() == items.size();
+    if (items.size() >= 2)
+      for (auto j : items) reversed += inst.items[j].reverse;
+  }
+  same = same && counts.polarity.size() == reversed;
   if (!same)
     throw input_error("counts", -1, "instrument", "the tallies were not made with instrument '" + inst.name + "'");
   if (counts.reverse_range != options.reverse_range)

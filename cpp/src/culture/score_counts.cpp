@@ -17,8 +17,13 @@ namespace qiscope::culture {
 
 namespace {
 
+[[noreturn]] void cannot_add(const std::string& why) {
+  throw input_error("counts", -1, "incompatible", "the tallies cannot be added: " + why);
+}
+
 template <class T>
 void add_to(std::vector<T>& into, const std::vector<T>& from) {
+  if (into.size() != from.size()) cannot_add("their tables have different sizes");
   for (std::size_t i = 0; i < into.size(); ++i) into[i] += from[i];
 }
 
@@ -65,10 +70,6 @@ CompositeCounts zero_like(const CompositeCounts& shape) {
   t.positive_with.assign(shape.positive_with.size(), 0);
   t.both_positive.assign(shape.both_positive.size(), 0);
   return t;
-}
-
-[[noreturn]] void cannot_add(const std::string& why) {
-  throw input_error("counts", -1, "incompatible", "the tallies cannot be added: " + why);
 }
 
 /// The same instrument and the same reverse scoring, else the sums would mix different things.
@@ -325,7 +326,8 @@ json polarity_json(const std::vector<PolarityCounts>& pol) {
 void check_shape(const ScoreCounts& c) {
   const std::size_t levels = c.levels();
   const std::size_t scales = c.reverse_lo.size();
-  if (c.scored.size() != levels || c.items.size() != levels * c.n_items ||
+  if (c.n_items > c.items.size() || c.n_composites > c.composites.size() ||  // (no overflow below)
+      c.scored.size() != levels || c.items.size() != levels * c.n_items ||
       c.composites.size() != levels * c.n_composites || (!c.unit_labels.empty() && c.unit_labels.size() != c.n_units) ||
       c.reverse_hi.size() != scales || c.observed_lo.size() != scales || c.observed_hi.size() != scales)
     malformed("its tables do not have the sizes it declares");
