@@ -110,6 +110,11 @@ void fuzz_spc(FuzzedDataProvider& in) {
   const auto exclude = column<std::uint8_t>(in, rows, [&] { return static_cast<std::uint8_t>(in.ConsumeIntegralInRange<int>(0, 8) == 0); });
   const auto target = column<double>(in, rows, [&] { return some_double(in); });
   const auto risk = column<double>(in, rows, [&] { return in.ConsumeBool() ? in.ConsumeProbability<double>() : edgy_double(in); });
+  // Options added later are decoded from what is left, so older corpus entries keep their
+  // meaning (an exhausted input gives false: the option is unset).
+  if (in.ConsumeBool()) spec.sd_method = pick<SdMethod>(in, 7);
+  if (in.ConsumeBool())
+    spec.confidence_level = in.ConsumeBool() ? in.ConsumeProbability<double>() : edgy_double(in);
 
   show(spec, {{"y", y}, {"n", n}, {"series", series}, {"x", x}, {"phase", phase}, {"exclude", exclude},
               {"target", target}, {"risk", risk}});

@@ -4,6 +4,7 @@
 // them with set_limits; compute_limits (limits.cpp) dispatches on the chart.
 
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -65,6 +66,27 @@ void set_limits(Points& p, std::size_t i, double cl, double sigma);
 /// Truncates point i's limits to [low, high] where they are finite (infinite limits are left
 /// for finish_limits to remove).
 void clip_limits(Points& p, std::size_t i, double low, double high);
+
+// Probability limits, qcc's confidence.level (limits_probability.cpp). Each returns the lower
+// and upper limit of one point; NaN where the parameters leave them undefined.
+struct ProbabilityLimits {
+  double lower;
+  double upper;
+};
+/// (1 - confidence_level) / 2, the probability beyond each limit; NaN for sigma limits.
+double probability_tail(const Context& ctx);
+/// Replaces point i's lcl and ucl (lcl_95 and ucl_95 keep their 2 sigma).
+void set_probability_limits(Points& p, std::size_t i, ProbabilityLimits limits);
+/// cl ± qnorm(1 - tail) sigma (xbar and i).
+ProbabilityLimits normal_limits(double cl, double sigma, double tail);
+/// sigma sqrt(qchisq(q, n - 1) / (n - 1)) at q = tail and 1 - tail (S chart).
+ProbabilityLimits sd_limits(double sigma, double n, double tail, std::int64_t row);
+/// Binomial(n, p) quantiles (np chart; the p chart divides by n). `n` must be whole.
+ProbabilityLimits binomial_limits(double n, double p, double tail, std::int64_t row);
+/// Poisson(mean) quantiles (c chart; the u chart's mean is ū n_i, divided by n_i).
+ProbabilityLimits poisson_limits(double mean, double tail, std::int64_t row);
+/// Geometric quantiles of failures before the event, p = 1 / mean_trials (qcc's g chart).
+ProbabilityLimits geometric_limits(double mean_trials, double tail, std::int64_t row);
 
 // The chart families, one file each.
 void limits_xbar(Context& ctx, const Phase& ph);  // limits_subgroup.cpp
