@@ -55,10 +55,9 @@ void set_probability_limits(Points& p, std::size_t i, ProbabilityLimits limits) 
   p.ucl[i] = limits.upper;
 }
 
-ProbabilityLimits normal_limits(double cl, double sigma, double tail) {
+double normal_multiple(double tail) {
   // qcc: nsigmas <- qnorm(1 - (1 - conf)/2), the lower-tail quantile of 1 - tail.
-  const double z = bm::quantile(bm::normal(), 1 - tail);
-  return {cl - z * sigma, cl + z * sigma};
+  return bm::quantile(bm::normal(), 1 - tail);
 }
 
 ProbabilityLimits sd_limits(double sigma, double n, double tail, std::int64_t row) {

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <qiscope/error.hpp>
@@ -70,8 +71,9 @@ double weighted_mean(const Context& ctx, const std::vector<std::size_t>& points,
   double sum = 0, weights = 0;
   for (std::size_t i : points) {
     const int n = static_cast<int>(ctx.points.y_count[i]);
-    sum += weight_of(n) * sigma_of(i, n);
-    weights += weight_of(n);
+    const double w = weight_of(n);
+    sum += w * sigma_of(i, n);
+    weights += w;
   }
   return sum / weights;
 }
@@ -83,8 +85,14 @@ double weighted_mean(const Context& ctx, const std::vector<std::size_t>& points,
 /// c4(Σ(n_i − 1) + 1); subgroups of one row add no degrees of freedom.
 double subgroup_sigma(const Context& ctx, const std::vector<std::size_t>& points, SdMethod method) {
   const auto& sub = ctx.sub;
+  std::unordered_map<int, double> c4_by_size;  // c4 is a gamma ratio: once per size
+  const auto c4_of = [&](int n) {
+    const auto [it, added] = c4_by_size.try_emplace(n, nan);
+    if (added) it->second = c4(n);
+    return it->second;
+  };
   const auto by_range = [&](std::size_t i, int n) { return sub.y_range[i] / d2_qcc_table(n); };
-  const auto by_sd = [&](std::size_t i, int n) { return sub.y_sd[i] / c4(n); };
+  const auto by_sd = [&](std::size_t i, int n) { return sub.y_sd[i] / c4_of(n); };
   switch (method) {
     case SdMethod::uwave_r: return weighted_mean(ctx, points, by_range, [](int) { return 1.0; });
     case SdMethod::uwave_sd: return weighted_mean(ctx, points, by_sd, [](int) { return 1.0; });
@@ -94,8 +102,8 @@ double subgroup_sigma(const Context& ctx, const std::vector<std::size_t>& points
         return ratio * ratio;
       });
     case SdMethod::mvlue_sd:
-      return weighted_mean(ctx, points, by_sd, [](int n) {
-        const double c = c4(n);
+      return weighted_mean(ctx, points, by_sd, [&](int n) {
+        const double c = c4_of(n);
         return c * c / (1 - c * c);
       });
     default: break;
