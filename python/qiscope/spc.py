@@ -107,6 +107,7 @@ def spc(
     tests: int | Sequence[int] | None = None,
     flag_points: str | None = None,
     runs_method: str = "anhoej",
+    confidence_level: float | None = None,
     x_categorical: bool | None = None,
     risk: Any = None,
     lam: float = 0.2,
@@ -115,6 +116,7 @@ def spc(
     nsigmas: float = 3.0,
     center: float | None = None,
     sd: float | None = None,
+    sd_method: str | None = None,
     head_start: float = 0.0,
     odds_ratio: float = 2.0,
     limit: float = 3.5,
@@ -225,6 +227,13 @@ def spc(
         Which points of a signalling pattern are flagged: ``"pattern"`` (default: every point
         of the run, trend or window) or ``"completing"`` (as qcc: only from the point where the
         pattern is complete).
+    confidence_level : float, optional
+        qcc's ``confidence.level`` (``profile="qcc"``; charts xbar, i, s, p, np, c, u, g): a
+        probability in (0, 1) that makes ``lcl``/``ucl`` probability limits, the
+        ``(1 - level) / 2`` and ``1 - (1 - level) / 2`` quantiles of the statistic's normal,
+        chi-squared (s), binomial (p, np), Poisson (c, u) or geometric (g) distribution, instead
+        of 3 sigma. ``lcl_95``/``ucl_95`` stay at 2 sigma; rules that need the sigma zones
+        (Western Electric 2-3, Nelson 5-8, MDC) are refused.
     x_categorical : bool, optional
         Treat x as units rather than time (default: text x is categorical).
     risk : str or array-like, optional
@@ -240,6 +249,13 @@ def spc(
         the baseline rows, and the I chart's sigma (mean moving range / d2, so 1.128 under
         ``profile="qcc"``) for single values or the pooled SD / c4 for subgroups (under
         ``profile="qcc"``, subgroups of 2 to 25 rows use qcc's mean of range / d2).
+    sd_method : str, optional
+        ``ewma`` and ``cusum``: how sigma is estimated from the baseline, qcc's ``std.dev``
+        methods. Subgroups: ``"uwave_r"`` (mean of R_i / d2(n_i), n_i <= 25), ``"uwave_sd"``
+        (mean of s_i / c4(n_i)), ``"mvlue_r"`` and ``"mvlue_sd"`` (the same, weighted by
+        (d2 / d3)^2 and c4^2 / (1 - c4^2)), ``"rmsdf"`` (pooled SD / c4(sum(n_i - 1) + 1));
+        single values: ``"mr"`` (mean moving range / d2) and ``"sd"`` (SD / c4(n)). Not with
+        ``sd=``.
     k, h, head_start : float
         ``cusum``: reference value, decision interval and fast-initial-response start, all in
         standard errors of the subgroup mean (qcc's ``se.shift / 2``, ``decision.interval``,
@@ -333,12 +349,14 @@ def spc(
         "rule_numbers": _rule_numbers(tests),
         "flag_points": flag_points,
         "runs_method": runs_method,
+        "confidence_level": confidence_level,
         "lambda": lam,
         "k": k,
         "h": h,
         "nsigmas": nsigmas,
         "center": center,
         "sd": sd,
+        "sd_method": sd_method,
         "head_start": head_start,
         "odds_ratio": odds_ratio,
         "limit": limit,

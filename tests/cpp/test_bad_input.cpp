@@ -300,6 +300,31 @@ TEST(BadInput, bad_numeric_options) {
   expect_input_error([&] { run_funnel({1, 2}, {5, 5}, f); }, "grid_size", -1, "range");
 }
 
+TEST(BadInput, option_does_not_fit) {
+  auto s = chart(spc::Chart::ewma);
+  s.sd_method = spc::SdMethod::mr;
+  expect_input_error([&] { run(Rows{{1, 2, 3, 4}, {}, {}, {0, 0, 1, 1}}, s); }, "sd_method", 0, "single_values");
+  s.sd_method = spc::SdMethod::rmsdf;
+  expect_input_error([&] { run(Rows{{1, 2, 3}}, s); }, "sd_method", 0, "subgroups");
+  s.sd = 1;
+  expect_input_error([&] { run(Rows{{1, 2, 3}}, s); }, "sd_method", -1, "not_applicable");
+  s = chart(spc::Chart::i);
+  s.sd_method = spc::SdMethod::mr;
+  expect_input_error([&] { run(Rows{{1, 2, 3}}, s); }, "sd_method", -1, "not_applicable");
+  s = chart(spc::Chart::p);
+  s.profile = spc::Profile::qcc;
+  s.confidence_level = 1.5;
+  expect_input_error([&] { run(Rows{{1, 2}, {10, 10}}, s); }, "confidence_level", -1, "range");
+  s.confidence_level = 0.9;
+  expect_input_error([&] { run(Rows{{1, 2}, {10, 10.5}}, s); }, "n", 1, "integer");
+  s.profile = spc::Profile::qiscope;
+  expect_input_error([&] { run(Rows{{1, 2}, {10, 10}}, s); }, "confidence_level", -1, "profile");
+  s = chart(spc::Chart::ewma);
+  s.profile = spc::Profile::qcc;
+  s.confidence_level = 0.9;
+  expect_input_error([&] { run(Rows{{1, 2, 3}}, s); }, "confidence_level", -1, "not_applicable");
+}
+
 TEST(BadInput, by_missing_labels) {
   expect_input_error([] { run({{1, 2, 3}, {}, {0, -1, 1}}, chart(spc::Chart::run)); }, "by", 1, "missing");
   expect_input_error([] { run_funnel({1, 2}, {5, 5}, {}, {-1, 0}); }, "by", 0, "missing");

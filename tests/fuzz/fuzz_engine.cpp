@@ -110,7 +110,11 @@ void fuzz_spc(FuzzedDataProvider& in) {
   const auto exclude = column<std::uint8_t>(in, rows, [&] { return static_cast<std::uint8_t>(in.ConsumeIntegralInRange<int>(0, 8) == 0); });
   const auto target = column<double>(in, rows, [&] { return some_double(in); });
   const auto risk = column<double>(in, rows, [&] { return in.ConsumeBool() ? in.ConsumeProbability<double>() : edgy_double(in); });
-  // Decoded last, so that corpus entries from before it decode as they did (none given).
+  // Options added later are decoded from what is left, so older corpus entries keep their
+  // meaning (an exhausted input gives false: the option is unset).
+  if (in.ConsumeBool()) spec.sd_method = pick<SdMethod>(in, 7);
+  if (in.ConsumeBool())
+    spec.confidence_level = in.ConsumeBool() ? in.ConsumeProbability<double>() : edgy_double(in);
   if (in.ConsumeBool()) {
     spec.series_direction.resize(in.ConsumeIntegralInRange<std::size_t>(0, 5));
     for (auto& d : spec.series_direction) d = pick<Direction>(in, 3);

@@ -306,6 +306,22 @@ def row_bad_numeric_options() -> None:
 
 
 @row
+def row_option_does_not_fit() -> None:
+    raises(lambda: qi.spc(y=[1.0, 2, 3, 4], x=[0, 0, 1, 1], chart="ewma", sd_method="mr"), "sd_method", 0,
+           "single_values")
+    raises(lambda: qi.spc(y=[1.0, 2, 3], chart="cusum", sd_method="rmsdf"), "sd_method", 0, "subgroups")
+    raises(lambda: qi.spc(y=[1.0, 2, 3], chart="i", sd_method="mr"), "sd_method", None, "not_applicable")
+    raises(lambda: qi.spc(y=[1.0, 2, 3], chart="ewma", sd=1, sd_method="mr"), "sd_method", None, "not_applicable")
+    raises(lambda: qi.spc(y=[1.0, 2, 3], chart="ewma", profile="qcc", confidence_level=0.9), "confidence_level",
+           None, "not_applicable")
+    raises(lambda: qi.spc(y=[1, 2], n=[10, 10], chart="p", profile="qcc", confidence_level=1.5), "confidence_level",
+           None, "range")
+    raises(lambda: qi.spc(y=[1, 2], n=[10, 10], chart="p", confidence_level=0.9), "confidence_level", None,
+           "profile")
+    raises(lambda: qi.spc(y=[1, 2], n=[10, 10.5], chart="p", profile="qcc", confidence_level=0.9), "n", 1, "integer")
+
+
+@row
 def row_by_missing_labels() -> None:
     raises(lambda: qi.spc({"y": [1, 2, 3], "ward": ["a", None, "b"]}, y="y", by="ward"), "ward", 1, "missing")
     raises(lambda: qi.funnel({"y": [1, 2], "n": [5, 5], "trust": [None, "b"]}, y="y", n="n", by="trust"),

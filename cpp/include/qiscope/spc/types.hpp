@@ -45,6 +45,13 @@ enum class RunsMethod : std::uint8_t { anhoej, bestbox, cutbox };
 /// 7th point of a run of 7, the newest point of a 2-of-3 window).
 enum class FlagPoints : std::uint8_t { pattern, completing };
 
+/// How EWMA and CUSUM estimate the process sigma from the baseline: qcc 2.7's `std.dev` methods
+/// (sd.xbar, sd.xbar.one) in snake case. Subgroups: `uwave_r` mean of R_i / d2(n_i), `uwave_sd`
+/// mean of s_i / c4(n_i), `mvlue_r` and `mvlue_sd` their minimum-variance weighted means,
+/// `rmsdf` pooled SD / c4(sum(n_i - 1) + 1). Single values: `mr` mean moving range / d2, `sd`
+/// sample SD / c4(n).
+enum class SdMethod : std::uint8_t { uwave_r, uwave_sd, mvlue_r, mvlue_sd, rmsdf, mr, sd };
+
 /// The meaning of one point, for colouring.
 enum class PointType : std::uint8_t { common_cause, improvement, concern, neutral };
 
@@ -85,6 +92,10 @@ inline constexpr NameTable<RunsMethod, 3> runs_method_names{{
     {RunsMethod::anhoej, "anhoej"}, {RunsMethod::bestbox, "bestbox"}, {RunsMethod::cutbox, "cutbox"}}};
 inline constexpr NameTable<FlagPoints, 2> flag_points_names{{
     {FlagPoints::pattern, "pattern"}, {FlagPoints::completing, "completing"}}};
+inline constexpr NameTable<SdMethod, 7> sd_method_names{{
+    {SdMethod::uwave_r, "uwave_r"}, {SdMethod::uwave_sd, "uwave_sd"}, {SdMethod::mvlue_r, "mvlue_r"},
+    {SdMethod::mvlue_sd, "mvlue_sd"}, {SdMethod::rmsdf, "rmsdf"}, {SdMethod::mr, "mr"},
+    {SdMethod::sd, "sd"}}};
 inline constexpr NameTable<PointType, 4> point_type_names{{
     {PointType::common_cause, "common_cause"}, {PointType::improvement, "improvement"},
     {PointType::concern, "concern"}, {PointType::neutral, "neutral"}}};
@@ -128,6 +139,7 @@ inline std::string_view to_string(Aggregate v) { return detail::name_of(detail::
 inline std::string_view to_string(TwoOfThree v) { return detail::name_of(detail::two_of_three_names, v); }
 inline std::string_view to_string(RunsMethod v) { return detail::name_of(detail::runs_method_names, v); }
 inline std::string_view to_string(FlagPoints v) { return detail::name_of(detail::flag_points_names, v); }
+inline std::string_view to_string(SdMethod v) { return detail::name_of(detail::sd_method_names, v); }
 inline std::string_view to_string(PointType v) { return detail::name_of(detail::point_type_names, v); }
 inline std::string_view to_string(Variation v) { return detail::name_of(detail::variation_names, v); }
 inline std::string_view to_string(Assurance v) { return detail::name_of(detail::assurance_names, v); }
@@ -144,5 +156,6 @@ inline Aggregate parse_aggregate(std::string_view s) { return detail::parse_name
 inline TwoOfThree parse_two_of_three(std::string_view s) { return detail::parse_name(detail::two_of_three_names, s, "two_of_three"); }
 inline RunsMethod parse_runs_method(std::string_view s) { return detail::parse_name(detail::runs_method_names, s, "runs_method"); }
 inline FlagPoints parse_flag_points(std::string_view s) { return detail::parse_name(detail::flag_points_names, s, "flag_points"); }
+inline SdMethod parse_sd_method(std::string_view s) { return detail::parse_name(detail::sd_method_names, s, "sd_method"); }
 
 }  // namespace qiscope::spc
