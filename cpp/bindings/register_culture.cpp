@@ -1,7 +1,10 @@
 // _core.culture: instruments, scoring, reliability, agreement and gap. Conversion only; the GIL
 // is released while the C++ core works on spans into numpy buffers held here (convert.hpp).
 
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <pybind11/numpy.h>
@@ -81,20 +84,17 @@ std::string json_without_gil(Fn&& compute) {
   return j.dump();
 }
 
-py::dict score(const Instrument& inst, const py::object& values, const py::object& unit,
-               std::vector<std::string> unit_labels, int min_n, double conf_level, const std::string& composite,
-               const std::string& reverse_by) {
-  Answers a = answers(inst, values, unit, std::move(unit_labels));
+culture::ScoreOptions score_options(int min_n, double conf_level, const std::string& composite,
+                                   const std::string& reverse_by) {
   auto options = common_options<culture::ScoreOptions>(min_n, conf_level, reverse_by);
   if (composite == "pooled") options.composite = culture::CompositeMethod::pooled;
   else if (composite != "item_mean")
     throw input_error("composite", -1, "unknown_name", "must be \"item_mean\" or \"pooled\", not '" + composite + "'");
-  culture::ScoreTable t;
-  {
-    // Safe: the responses view points into arrays owned by `a`, which outlives this block.
-    py::gil_scoped_release nogil;
-    t = culture::score(a.responses, inst, options);
-  }
+  return options;
+}
+
+/// The score table as a dict of numpy columns (and its scalars).
+py::dict table_dict(culture::ScoreTable t) {
   py::dict d;
   d["unit"] = to_numpy(std::move(t.unit));
   d["measure"] = to_numpy(std::move(t.measure));
@@ -120,6 +120,58 @@ py::dict score(const Instrument& inst, const py::object& values, const py::objec
   d["n_excluded"] = t.n_excluded;
   d["checks"] = nlohmann::json(t.checks).dump();
   return d;
+}
+
+py::dict score(const Instrument& inst, const py::object& values, const py::object& unit,
+               std::vector<std::string> unit_labels, int min_n, double conf_level, const std::string& composite,
+               const std::string& reverse_by) {
+  Answers a = answers(inst, values, unit, std::move(unit_labels));
+  const auto options = score_options(min_n, conf_level, composite, reverse_by);
+  culture::ScoreTable t;
+  {
+    // Safe: the responses view points into arrays owned by `a`, which outlives this block.
+    py::gil_scoped_release nogil;
+    t = culture::score(a.responses, inst, options);
+  }
+  return table_dict(std::move(t));
+}
+
+culture::ScoreCounts count(const Instrument& inst, const py::object& values, const py::object& unit,
+                           std::vector<std::string> unit_labels, const std::string& reverse_by,
+                           std::vector<std::pair<double, double>> observed_bounds) {
+  Answers a = answers(inst, values, unit, std::move(unit_labels));
+  culture::CountOptions options;
+  options.reverse_range = reverse_range(reverse_by);
+  options.observed_bounds = std::move(observed_bounds);
+  py::gil_scoped_release nogil;  // reads only `a` (alive here) and C++ data
+  return culture::count(a.responses, inst, options);
+}
+
+py::dict score_from_counts(const Instrument& inst, const culture::ScoreCounts& counts, int min_n, double conf_level,
+                           const std::string& composite, const std::string& reverse_by) {
+  const auto options = score_options(min_n, conf_level, composite, reverse_by);
+  culture::ScoreTable t;
+  {
+    py::gil_scoped_release nogil;  // `counts` is held by the caller's Python object
+    t = culture::score_from_counts(counts, inst, options);
+  }
+  return table_dict(std::move(t));
+}
+
+py::bytes counts_to_bytes(const culture::ScoreCounts& counts) {
+  std::vector<std::uint8_t> bytes;
+  {
+    py::gil_scoped_release nogil;
+    bytes = culture::to_bytes(counts);
+  }
+  return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+culture::ScoreCounts counts_from_bytes(const py::bytes& data) {
+  const std::string_view view = data;  // the bytes object outlives the call
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(view.data()), view.size());
+  py::gil_scoped_release nogil;
+  return culture::counts_from_bytes(bytes);
 }
 
 std::string reliability(const Instrument& inst, const py::object& values, const std::string& measure,
@@ -180,6 +232,45 @@ void register_culture(py::module_& m) {
   m.def("score", &score, py::arg("instrument"), py::arg("values"), py::arg("unit"), py::arg("unit_labels"),
         py::arg("min_n"), py::arg("conf_level"), py::arg("composite"), py::arg("reverse_by"),
         "Score table as a dict of numpy columns.");
+  py::class_<culture::ScoreCounts>(m, "ScoreCounts",
+                                   "Additive tallies of a score (culture::ScoreCounts); picklable.")
+      .def_readonly("n_rows", &culture::ScoreCounts::n_rows)
+      .def_readonly("n_units", &culture::ScoreCounts::n_units)
+      .def_readonly("unit_labels", &culture::ScoreCounts::unit_labels)
+      .def_property_readonly("observed_bounds",
+                             [](const culture::ScoreCounts& c) {
+                               std::vector<std::pair<double, double>> out;
+                               for (std::size_t s = 0; s < c.observed_lo.size(); ++s)
+                                 out.emplace_back(c.observed_lo[s], c.observed_hi[s]);
+                               return out;
+                             })
+      .def("to_bytes", &counts_to_bytes)
+      .def_static("from_bytes", &counts_from_bytes, py::arg("data"))
+      .def("__eq__", [](const culture::ScoreCounts& a, const culture::ScoreCounts& b) {
+             py::gil_scoped_release nogil;
+             return a == b;
+           })
+      .def(py::pickle([](const culture::ScoreCounts& c) { return counts_to_bytes(c); },
+                      [](const py::bytes& data) { return counts_from_bytes(data); }));
+  m.def("count", &count, py::arg("instrument"), py::arg("values"), py::arg("unit"), py::arg("unit_labels"),
+        py::arg("reverse_by"), py::arg("observed_bounds"), "Additive tallies of a score (ScoreCounts).");
+  m.def("merge_counts",
+        [](const culture::ScoreCounts& a, const culture::ScoreCounts& b) {
+          py::gil_scoped_release nogil;
+          return culture::merge(a, b);
+        },
+        py::arg("a"), py::arg("b"), "The tallies of both sets of respondents.");
+  m.def("order_units",
+        [](const culture::ScoreCounts& counts, const std::vector<std::string>& labels) {
+          py::gil_scoped_release nogil;
+          culture::ScoreCounts out = counts;
+          culture::order_units(out, labels);
+          return out;
+        },
+        py::arg("counts"), py::arg("labels"), "The tallies with their units in this label order.");
+  m.def("score_from_counts", &score_from_counts, py::arg("instrument"), py::arg("counts"), py::arg("min_n"),
+        py::arg("conf_level"), py::arg("composite"), py::arg("reverse_by"),
+        "Score table (dict of numpy columns) from tallies.");
   m.def("reliability", &reliability, py::arg("instrument"), py::arg("values"), py::arg("measure"),
         py::arg("missing"), py::arg("min_n"), py::arg("conf_level"), py::arg("reverse_by"),
         "Reliability of a composite (JSON).");

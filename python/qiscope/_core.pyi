@@ -39,3 +39,104 @@ class spc:
     @staticmethod
     def resolve_spec(spec_json: str) -> str:
         """Validate a spec (JSON) and return it with every field filled in (JSON)."""
+
+class culture:
+    """_core.culture: survey instruments, scoring and psychometrics. Results come back as dicts
+    of numpy columns (score) or JSON text (the others); qiscope.culture turns them into frames."""
+
+    kind_names: tuple[str, str, str]
+    reason_names: list[str]
+
+    class Instrument:
+        """A validated survey instrument (use qiscope.culture.Instrument)."""
+
+        name: str
+        n_items: int
+        @staticmethod
+        def from_json(text: str) -> culture.Instrument: ...
+        def to_json(self) -> str: ...
+
+    class ScoreCounts:
+        """Additive tallies of a score (C++ culture::ScoreCounts); picklable (CBOR bytes)."""
+
+        n_rows: int
+        n_units: int
+        unit_labels: list[str]
+        observed_bounds: list[tuple[float, float]]
+        def to_bytes(self) -> bytes: ...
+        @staticmethod
+        def from_bytes(data: bytes) -> culture.ScoreCounts: ...
+
+    @staticmethod
+    def score(
+        instrument: culture.Instrument,
+        values: Any,
+        unit: Any,
+        unit_labels: list[str],
+        min_n: int,
+        conf_level: float,
+        composite: str,
+        reverse_by: str,
+    ) -> dict[str, Any]:
+        """Score table as a dict of numpy columns."""
+
+    @staticmethod
+    def count(
+        instrument: culture.Instrument,
+        values: Any,
+        unit: Any,
+        unit_labels: list[str],
+        reverse_by: str,
+        observed_bounds: list[tuple[float, float]],
+    ) -> culture.ScoreCounts:
+        """Additive tallies of a score (rows x items of raw codes, per unit)."""
+
+    @staticmethod
+    def merge_counts(a: culture.ScoreCounts, b: culture.ScoreCounts) -> culture.ScoreCounts:
+        """The tallies of both sets of respondents (units matched by label)."""
+
+    @staticmethod
+    def order_units(counts: culture.ScoreCounts, labels: list[str]) -> culture.ScoreCounts:
+        """The tallies with their units in this label order."""
+
+    @staticmethod
+    def score_from_counts(
+        instrument: culture.Instrument,
+        counts: culture.ScoreCounts,
+        min_n: int,
+        conf_level: float,
+        composite: str,
+        reverse_by: str,
+    ) -> dict[str, Any]:
+        """Score table (dict of numpy columns) from tallies."""
+
+    @staticmethod
+    def reliability(
+        instrument: culture.Instrument, values: Any, measure: str, missing: str, min_n: int, conf_level: float,
+        reverse_by: str,
+    ) -> str:
+        """Reliability of a composite (JSON)."""
+
+    @staticmethod
+    def agreement(
+        instrument: culture.Instrument, values: Any, unit: Any, unit_labels: list[str], measure: str, min_n: int,
+        conf_level: float, reverse_by: str,
+    ) -> str:
+        """Within-unit agreement and ICC (JSON)."""
+
+    @staticmethod
+    def gap(
+        instrument: culture.Instrument, values: Any, unit: Any, unit_labels: list[str], a: str, b: str, min_n: int,
+        conf_level: float, reverse_by: str,
+    ) -> str:
+        """Paired gap between two items of an instrument (JSON)."""
+
+    @staticmethod
+    def gap_values(
+        a: Any, b: Any, unit: Any, unit_labels: list[str], name_a: str, name_b: str, min_n: int, conf_level: float,
+        positive: Any,
+    ) -> str:
+        """Paired gap between two columns of scored values (JSON)."""
+
+    @staticmethod
+    def min_n_preset(name: str) -> int: ...

@@ -40,7 +40,9 @@ def x_gaps(x: pd.Series, series: np.ndarray, chart: str, categorical: bool) -> n
     values = _as_number(x.reset_index(drop=True))
     if values is None:
         return flags
+    # Points sharing an x (agg="none") are one period, not a step: only steps over time count.
     step = values.groupby(series).diff()
+    step = step.where(step > 0)
     typical = step.groupby(series).transform("median")
     with np.errstate(invalid="ignore"):
         flags = (step > _GAP_FACTOR * typical).to_numpy(dtype=bool, na_value=False)

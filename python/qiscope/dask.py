@@ -21,8 +21,9 @@ A funnel plot needs only each unit's totals, which add up across partitions: ``f
 y and n per unit in each partition, reduces those sums with a groupby-sum, and makes one C++
 call on the (small) table of unit totals.
 
-Survey scoring (``score``) collects the unit and item columns and makes one call of the culture
-core (see its docstring: a counts-based reduction is planned, not yet there).
+Survey counts add up too: ``score`` tallies each partition in the culture core (integer counts
+per unit, item and composite), adds the tallies pairwise in a tree, and scores the total once
+on the client (percentages, intervals and suppression need every unit at once).
 
 Requires ``pip install 'qiscope[dask]'``. Inside a Dask worker the core uses all cores by
 default; with several worker processes per machine pass ``n_threads=1`` to avoid
@@ -31,12 +32,14 @@ oversubscription (results do not depend on it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import _schema
+from . import _core, _schema
 from .errors import InputError
 from .funnel import FunnelResult
 from .funnel import funnel as _pandas_funnel
@@ -114,6 +117,11 @@ def _spc_partition(part: pd.DataFrame, options: dict[str, Any], meta: tuple[pd.D
     if len(part) == 0:
         return meta[0], meta[1], None
     ordered = part.sort_values(_ROW_KEY, kind="stable").drop(columns=_ROW_KEY).reset_index(drop=True)
+    direction = options.get("direction")
+    if isinstance(direction, Mapping):  # the series of this partition (compute() checks the rest)
+        by = _names(options.get("by"))
+        present = pd.MultiIndex.from_frame(ordered[by]) if len(by) > 1 else pd.Index(ordered[by[0]])
+        options = {**options, "direction": {k: v for k, v in direction.items() if k in present}}
     res = _pandas_spc(ordered, **options)
     return res.points, res.summary, res.spec
 
@@ -132,8 +140,9 @@ class DaskSPCResult:
     partition of the shuffled input, series whole); :meth:`compute` returns the
     :class:`qiscope.SPCResult` that ``qi.spc`` gives for the same rows, in the same order."""
 
-    def __init__(self, results: list[Any], points: Any, summary: Any, by: list[str]) -> None:
+    def __init__(self, results: list[Any], points: Any, summary: Any, by: list[str], direction: Any = None) -> None:
         self._results = results
+        self._direction = direction
         self.points = points
         self.summary = summary
         self.by = by
@@ -150,7 +159,29 @@ class DaskSPCResult:
         if self.by:  # the pandas path orders series by their labels; keep each series' order
             points = points.sort_values(self.by, kind="stable", ignore_index=True)
             summary = summary.sort_values(self.by, kind="stable", ignore_index=True)
+        if "series_direction" in spec:
+            spec = {**spec, "series_direction": self._series_direction(parts, summary)}
         return SPCResult(points, summary, spec, list(self.by))
+
+    def _series_direction(self, parts: tuple[Any, ...], summary: pd.DataFrame) -> list[str]:
+        """Each partition's per-series directions, in the order of the combined series; a
+        mapping's label that no partition holds is an error, as in qi.spc."""
+        if not self.by:  # one series, in one partition
+            return next(p[2]["series_direction"] for p in parts if p[2] is not None)
+
+        def labels(table: pd.DataFrame) -> list[Any]:
+            unique = table[self.by].drop_duplicates()
+            return list(unique.itertuples(index=False, name=None)) if len(self.by) > 1 else list(unique[self.by[0]])
+        known: dict[Any, str] = {}
+        for _, part_summary, part_spec in parts:
+            if part_spec is not None:
+                known.update(zip(labels(part_summary), part_spec["series_direction"]))
+        if isinstance(self._direction, Mapping):
+            absent = [k for k in self._direction if k not in known]
+            if absent:
+                raise InputError(f"direction= names series that are not in the data: {absent}", column="direction",
+                                 rule="unknown_series")
+        return [known[label] for label in labels(summary)]
 
     def __repr__(self) -> str:
         return f"<DaskSPCResult partitions={len(self._results)} by={self.by}>"
@@ -203,6 +234,8 @@ def spc(data: Any, **options: Any) -> DaskSPCResult:
     if presorted:
         data = data.reset_index()
     roles = _spc_columns(options)
+    if isinstance(options.get("direction"), str) and options["direction"] in data.columns:
+        roles["direction"] = options["direction"]  # a column of per-series directions
     _require_columns(data, roles)
     x_dtype = data.dtypes[options["x"]]
     if pd.api.types.is_string_dtype(x_dtype) and not isinstance(x_dtype, pd.CategoricalDtype):
@@ -232,7 +265,7 @@ def spc(data: Any, **options: Any) -> DaskSPCResult:
     with dask.config.set({"dataframe.convert-string": False}):
         points = dd.from_delayed([r[0] for r in results], meta=meta[0])
         summary = dd.from_delayed([r[1] for r in results], meta=meta[1])
-    return DaskSPCResult(results, points, summary, by)
+    return DaskSPCResult(results, points, summary, by, options.get("direction"))
 
 
 def _unit_totals(part: pd.DataFrame, by: list[str], y: str, n: str, proportion: bool) -> pd.DataFrame:
@@ -290,37 +323,49 @@ def funnel(data: Any, *, y: str, n: str, by: Any = None, **options: Any) -> Funn
 
 
 def score(data: Any, instrument: Any, *, unit: str | None = "unit", min_n: int | str | None = None,
-          **options: Any) -> Any:
-    """``qi.culture.score`` on a Dask DataFrame: the same table, from the same single C++ call.
+          conf_level: float = 0.95, composite: str = "item_mean", reverse_by: str = "scale") -> Any:
+    """``qi.culture.score`` on a Dask DataFrame: partitions are tallied where they live, the
+    tallies added up, and the total scored once.
 
     Parameters
     ----------
     data : dask.dataframe.DataFrame
         One row per respondent, one column per instrument item (raw codes).
-    instrument, unit, min_n, **options
+    instrument, unit, min_n, conf_level, composite, reverse_by
         As :func:`qiscope.culture.score`; ``unit`` must name a column (or be None).
 
     Returns
     -------
     ScoreTable
-        Exactly ``qi.culture.score(data.compute(), instrument, unit=unit, min_n=min_n, ...)``.
+        Exactly ``qi.culture.score(data.compute(), instrument, unit=unit, ...)``, bit for bit.
 
     Notes
     -----
-    Interim implementation: the partitions are read (and filtered, if the graph does so) where
-    the data live, but only the unit column and the instrument's item columns are collected,
-    and the table is scored by one call of the culture core. Those columns are small (one code
-    per respondent and item: a million respondents of a 40-item survey are 320 MB as float64),
-    but they do have to fit on the client. Scoring each partition with ``qi.culture.score``
-    would be wrong: the overall rows and the complementary suppression need every unit at
-    once. The planned replacement sums per-partition sufficient statistics (per unit and item:
-    valid, positive, neutral, negative and DNA counts and code sums; per composite: scored
-    respondents, positive respondents, score sums and the co-answer counts that give the
-    respondent-clustered variance of the item-mean percentage) and scores the totals once; it
-    needs a counts-only entry point in the culture core that does not exist yet.
+    Each partition is counted by the culture core (``count``: per unit and item the valid,
+    positive, neutral, negative and DNA answers and the sum of codes; per unit and composite the
+    scored and positive respondents, their score sums grouped by items answered, and the
+    co-answer tables that give the respondent-clustered variance of the item-mean percentage;
+    the polarity check's moments). Every tally is an integer (or a minimum/maximum), so the
+    partial tallies, added pairwise in a tree, give exactly the tallies of the whole, whatever
+    the partitioning. Only the total reaches the client, where one ``score_from_counts`` makes
+    the percentages, intervals and suppression: the overall rows and complementary suppression
+    need every unit at once, so partitions are never scored on their own. Units are matched by
+    label; the table's units are in sorted label order (a categorical keeps its categories'
+    order), as in the pandas path.
+
+    ``reverse_by="observed"`` reverses with the smallest and largest answer of all the data,
+    which no partition knows: the partitions are then read twice, once for those bounds and
+    once to count with them.
+
+    A bad value raises the same :class:`~qiscope.InputError` as the pandas path, with the row
+    counted over the whole frame (found from the partition lengths, computed only then); when
+    several partitions hold bad values, the first such partition's error is raised.
     """
+    import dask
+
     from .culture._instrument import as_instrument
-    from .culture import score as _pandas_score
+    from .culture._responses import min_n_arg
+    from .culture._score import scored_table
 
     _check_frame(data)
     _require_columns(data, {"unit": unit})
@@ -331,5 +376,81 @@ def score(data: Any, instrument: Any, *, unit: str | None = "unit", min_n: int |
             f"item {missing[0]!r} of instrument {inst.name!r} is not a column of the responses "
             f"(columns: {list(data.columns)[:12]}{'...' if len(data.columns) > 12 else ''})",
             column=missing[0], rule="unknown_item")
-    columns = list(dict.fromkeys([*_names(unit), *inst.items]))
-    return _pandas_score(data[columns].compute(), inst, unit=unit, min_n=min_n, **options)
+    # Bad options fail now, before any partition is read: score no respondents with them.
+    threshold = min_n_arg(min_n)
+    _core.culture.score(inst._core, np.zeros((0, len(inst.items))), None, [], threshold, float(conf_level),
+                        composite, reverse_by)
+    frame = data[list(dict.fromkeys([*_names(unit), *inst.items]))]
+    bounds: list[tuple[float, float]] = []
+    if reverse_by == "observed":
+        bounds = _total_tally(frame, inst, unit, "scale", [], dask).counts.observed_bounds
+    total = _total_tally(frame, inst, unit, reverse_by, bounds, dask)
+    counts, labels = total.counts, None
+    if unit is not None:
+        labels = _unit_order(total.labels, frame._meta[unit].dtype)
+        counts = _core.culture.order_units(counts, [str(v) for v in labels])
+    out = _core.culture.score_from_counts(inst._core, counts, threshold, float(conf_level), composite, reverse_by)
+    return scored_table(out, inst, labels, unit, conf_level=conf_level, composite=composite)
+
+
+@dataclass
+class _Tally:
+    """The tallies of some partitions, the original unit labels they hold, or the first error."""
+
+    first: int                    # the first partition it covers
+    counts: Any = None            # _core.culture.ScoreCounts
+    labels: pd.Index | None = None
+    error: InputError | None = None
+
+
+def _count_partition(part: pd.DataFrame, index: int, inst: Any, unit: str | None, reverse_by: str,
+                     bounds: list[tuple[float, float]]) -> _Tally:
+    from .culture._responses import answers, renamed
+
+    try:
+        data = answers(part, inst, unit)
+        labels = [str(v) for v in data.unit_labels] if data.unit_labels is not None else []
+        counts = _core.culture.count(inst._core, data.values, data.unit, labels, reverse_by, bounds)
+    except InputError as err:
+        return _Tally(index, error=renamed(err, unit) if unit is not None else err)
+    return _Tally(index, counts, data.unit_labels)
+
+
+def _add_tallies(a: _Tally, b: _Tally) -> _Tally:
+    if a.error is not None or b.error is not None:  # the error of the first partition wins
+        return min((t for t in (a, b) if t.error is not None), key=lambda t: t.first)
+    labels = a.labels if b.labels is None else b.labels if a.labels is None else a.labels.append(b.labels).unique()
+    return _Tally(min(a.first, b.first), _core.culture.merge_counts(a.counts, b.counts), labels)
+
+
+def _total_tally(frame: Any, inst: Any, unit: str | None, reverse_by: str, bounds: list[tuple[float, float]],
+                 dask: Any) -> _Tally:
+    """Counts every partition, adds the tallies pairwise (a tree), raises the first error."""
+    tallies = [dask.delayed(_count_partition)(part, i, inst, unit, reverse_by, bounds)
+               for i, part in enumerate(frame.to_delayed())]
+    while len(tallies) > 1:
+        pairs = [dask.delayed(_add_tallies)(a, b) for a, b in zip(tallies[::2], tallies[1::2])]
+        tallies = pairs + tallies[len(pairs) * 2:]
+    (total,) = dask.compute(tallies[0])
+    if total.error is not None:
+        raise _in_whole_frame(total.error, frame, total.first) from None
+    return total
+
+
+def _in_whole_frame(err: InputError, frame: Any, partition: int) -> InputError:
+    """The error with its row counted from the frame's first row, not the partition's."""
+    if err.row is None or err.row < 0 or partition == 0:
+        return err
+    offset = int(sum(frame.partitions[:partition].map_partitions(len).compute()))
+    message = str(err).replace(f"row {err.row}", f"row {err.row + offset}", 1)
+    return InputError(message, column=err.column, row=err.row + offset, rule=err.rule)
+
+
+def _unit_order(labels: pd.Index, dtype: Any) -> pd.Index:
+    """The units in the pandas path's order. A categorical: its categories, which every
+    partition lists in full, joined in partition order (as concatenating the partitions does).
+    Else the sorted labels: pd.factorize(sort=True) of the labels the partitions found, as the
+    pandas path factorizes the whole column."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Index(labels)
+    return pd.Index(pd.factorize(labels, sort=True)[1])

@@ -27,7 +27,7 @@ or below zero, in ``value_lower`` (tested against ``lcl``).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,7 @@ import pandas as pd
 
 from . import _core
 from ._arrow import is_arrow_table, narrow
+from ._directions import series_directions
 from ._frames import Column, XAxis, as_frame, factorize_x, group_codes, numeric, resolve
 from ._gaps import x_gaps
 from ._options import plain_spec
@@ -94,7 +95,7 @@ def spc(
     freeze: int | None = None,
     exclude: Any = None,
     rules: str | None = None,
-    direction: str | None = None,
+    direction: str | Mapping[Any, str] | None = None,
     target: Any = None,
     profile: str | None = None,
     cl: float | None = None,
@@ -109,6 +110,7 @@ def spc(
     tests: int | Sequence[int] | None = None,
     flag_points: str | None = None,
     runs_method: str = "anhoej",
+    confidence_level: float | None = None,
     x_categorical: bool | None = None,
     risk: Any = None,
     lam: float = 0.2,
@@ -117,6 +119,7 @@ def spc(
     nsigmas: float = 3.0,
     center: float | None = None,
     sd: float | None = None,
+    sd_method: str | None = None,
     head_start: float = 0.0,
     odds_ratio: float = 2.0,
     limit: float = 3.5,
@@ -164,6 +167,7 @@ def spc(
         ``"2024-04-01"``), as read from a CSV file, is taken as dates; other text is
         categorical. Rows sharing one x are combined into one point: counts and denominators
         are summed, values are averaged (``agg``); for xbar and s they form the subgroup.
+        With ``agg="none"`` every row is its own point (events: two on one day are two).
         Omitted: row order. The result keeps the x values (dates as datetime64).
     chart : str
         ``"run" "i" "mr" "xbar" "s" "p" "np" "c" "u" "pp" "up" "g" "t" "ip"``; ``"xmr"`` is
@@ -189,8 +193,11 @@ def spc(
         ``"western_electric"``, ``"nelson"``. With a profile and no ``rules``: ``"ptd"`` and
         ``"mdc_excel"`` use ``"mdc"``, ``"qcc"`` uses ``"western_electric"`` rules 1 and 4 with a
         run of 7 (qcc 2.7). See the README for what each set tests.
-    direction : str, optional
-        ``"increase"`` or ``"decrease"``: which way is improvement (colours and icons).
+    direction : str or mapping, optional
+        ``"increase"`` or ``"decrease"``: which way is improvement (colours and icons). With
+        ``by``, series may differ: a column name (``"increase"``, ``"decrease"``, ``"neutral"``
+        or missing on each row, one value per series) or a mapping of series labels (tuples
+        for several ``by`` columns) to directions; series it leaves out are neutral.
     target : float or str, optional
         A target (a number or a column), for the assurance icon.
     profile : str, optional
@@ -200,7 +207,11 @@ def spc(
     cl : float, optional
         A fixed centre line (on the plotted scale) instead of the computed one.
     agg : str
-        How rows sharing one x are combined outside xbar/s: ``"mean"``, ``"median"``, ``"sum"``.
+        How rows sharing one x are combined outside xbar/s: ``"mean"``, ``"median"``, ``"sum"``,
+        or ``"none"``: every row is its own point, in input order within one x (each event of a
+        g or t chart; qicharts2 averages them, its issue #47). Points then repeat x; ``part``
+        at an x starts at its first row and ``exclude`` positions count points. Not for xbar
+        and s, whose rows sharing x are the subgroup.
     y_neg : bool
         False: negative lower limits become 0 when every value is >= 0.
     screen_mr, d2, shift_n, trend_n, two_of_three, trend_ties
@@ -220,6 +231,13 @@ def spc(
         Which points of a signalling pattern are flagged: ``"pattern"`` (default: every point
         of the run, trend or window) or ``"completing"`` (as qcc: only from the point where the
         pattern is complete).
+    confidence_level : float, optional
+        qcc's ``confidence.level`` (``profile="qcc"``; charts xbar, i, s, p, np, c, u, g): a
+        probability in (0, 1) that makes ``lcl``/``ucl`` probability limits, the
+        ``(1 - level) / 2`` and ``1 - (1 - level) / 2`` quantiles of the statistic's normal,
+        chi-squared (s), binomial (p, np), Poisson (c, u) or geometric (g) distribution, instead
+        of 3 sigma. ``lcl_95``/``ucl_95`` stay at 2 sigma; rules that need the sigma zones
+        (Western Electric 2-3, Nelson 5-8, MDC) are refused.
     x_categorical : bool, optional
         Treat x as units rather than time (default: text x is categorical).
     risk : str or array-like, optional
@@ -235,6 +253,13 @@ def spc(
         the baseline rows, and the I chart's sigma (mean moving range / d2, so 1.128 under
         ``profile="qcc"``) for single values or the pooled SD / c4 for subgroups (under
         ``profile="qcc"``, subgroups of 2 to 25 rows use qcc's mean of range / d2).
+    sd_method : str, optional
+        ``ewma`` and ``cusum``: how sigma is estimated from the baseline, qcc's ``std.dev``
+        methods. Subgroups: ``"uwave_r"`` (mean of R_i / d2(n_i), n_i <= 25), ``"uwave_sd"``
+        (mean of s_i / c4(n_i)), ``"mvlue_r"`` and ``"mvlue_sd"`` (the same, weighted by
+        (d2 / d3)^2 and c4^2 / (1 - c4^2)), ``"rmsdf"`` (pooled SD / c4(sum(n_i - 1) + 1));
+        single values: ``"mr"`` (mean moving range / d2) and ``"sd"`` (SD / c4(n)). Not with
+        ``sd=``.
     k, h, head_start : float
         ``cusum``: reference value, decision interval and fast-initial-response start, all in
         standard errors of the subgroup mean (qcc's ``se.shift / 2``, ``decision.interval``,
@@ -291,7 +316,7 @@ def spc(
     results of cardiac surgery by variable life-adjusted display. Lancet 350: 1128-1130.
     """
     if is_arrow_table(data):  # only the named columns, numeric ones as views of Arrow memory
-        data = narrow(data, _column_names(y, n, x, by, part, exclude, target, risk))
+        data = narrow(data, _column_names(y, n, x, by, part, exclude, target, risk, direction))
     frame = as_frame(data)
     y_col = resolve(frame, y, "y")
     if y_col is None:
@@ -310,11 +335,14 @@ def spc(
     series, labels, by_names = group_codes(frame, by, length)
     if by_names:
         names["by"] = by_names[0] if len(by_names) == 1 else ", ".join(by_names)
+    call_direction, per_series_direction, direction_name = series_directions(frame, direction, series, labels, length)
+    if direction_name is not None:
+        names["direction"] = direction_name
 
     spec: dict[str, Any] = {
         "chart": chart,
         "rules": rules if rules is not None else _default_rules(chart, profile),
-        "direction": direction if direction is not None else "neutral",
+        "direction": call_direction,
         "profile": profile if profile is not None else "qiscope",
         "agg": agg,
         "multiply": multiply,
@@ -331,18 +359,22 @@ def spc(
         "rule_numbers": _rule_numbers(tests),
         "flag_points": flag_points,
         "runs_method": runs_method,
+        "confidence_level": confidence_level,
         "lambda": lam,
         "k": k,
         "h": h,
         "nsigmas": nsigmas,
         "center": center,
         "sd": sd,
+        "sd_method": sd_method,
         "head_start": head_start,
         "odds_ratio": odds_ratio,
         "limit": limit,
         "n_threads": 0 if n_threads is None else n_threads,
     }
 
+    if per_series_direction is not None:
+        spec["series_direction"] = per_series_direction
     phase_label = phase_label_values = None
     if part is not None:
         if isinstance(part, str) and frame is not None and part in frame.columns:
@@ -411,13 +443,14 @@ def _add_presentation_columns(result: SPCResult, out: dict[str, dict[str, np.nda
         result.spec["n"] = n_name  # for axis labels: the plotted value is y / n
     p = out["points"]
     wants_target = "target" in result.spec.get("point_columns", ["target"])  # point_columns=
-    if wants_target and target_values is not None:
-        rows = len(target_values)
-        keys = pd.DataFrame({
-            "series": series if series is not None else np.zeros(rows, dtype=np.int64),
-            "x": xaxis.codes if xaxis.codes is not None else np.arange(rows, dtype=np.int64),
-            "target": target_values,
-        })
+    rows = 0 if target_values is None else len(target_values)
+    series_keys = series if series is not None else np.zeros(rows, dtype=np.int64)
+    x_keys = xaxis.codes if xaxis.codes is not None else np.arange(rows, dtype=np.int64)
+    if wants_target and target_values is not None and spec.get("agg") == "none":
+        # Each point is one row, in (series, x, input) order as the core sorts them (stable).
+        result.points["target"] = target_values[np.lexsort((x_keys, series_keys))]
+    elif wants_target and target_values is not None:
+        keys = pd.DataFrame({"series": series_keys, "x": x_keys, "target": target_values})
         last = keys.groupby(["series", "x"], sort=False)["target"].last()  # skips missing targets
         result.points["target"] = last.reindex(pd.MultiIndex.from_arrays([p["series"], p["x"]])).to_numpy()
     elif wants_target and spec.get("target") is not None:

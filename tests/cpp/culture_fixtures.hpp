@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <qiscope/culture.hpp>
 
 namespace culture_fixtures {
@@ -48,6 +50,16 @@ struct Data {
     return r;
   }
 };
+
+/// Row index of (unit, measure name, kind) in a score table; unit -1 is the overall row.
+inline std::size_t row_of(const qiscope::culture::ScoreTable& t, std::int64_t unit, const std::string& measure,
+                          qiscope::culture::Kind kind) {
+  for (std::size_t r = 0; r < t.size(); ++r)
+    if (t.unit[r] == unit && t.measures[static_cast<std::size_t>(t.measure[r])] == measure && t.kind[r] == kind)
+      return r;
+  ADD_FAILURE() << "no row " << unit << " " << measure;
+  return 0;
+}
 
 inline Data make_data(const std::vector<Row>& rows) {
   Data d;

@@ -184,6 +184,26 @@ TEST(BadInput, duplicated_x) {
   bernoulli.target = 0.3;
   const auto cases = run({{0, 1, 1, 0}, {}, {}, {1, 1, 2, 3}}, bernoulli);
   EXPECT_EQ(cases.points.n_rows, (std::vector<std::int64_t>{1, 1, 1, 1}));
+  auto events = chart(spc::Chart::g);
+  events.agg = spc::Aggregate::none;  // each row its own point
+  const auto g = run(rows, events);
+  EXPECT_EQ(g.points.value, (std::vector<double>{2, 4, 5, 6}));
+  EXPECT_EQ(g.points.n_rows, (std::vector<std::int64_t>{1, 1, 1, 1}));
+}
+
+TEST(BadInput, agg_none_subgroups) {
+  for (auto c : {spc::Chart::xbar, spc::Chart::s}) {
+    auto spec = chart(c);
+    spec.agg = spc::Aggregate::none;
+    expect_input_error([&] { run({{1, 2, 3, 4}, {}, {}, {1, 1, 2, 2}}, spec); }, "agg", -1, "not_applicable");
+  }
+}
+
+TEST(BadInput, direction_per_series) {
+  // Series codes 0 and 2, directions for codes 0 and 1 only: the first row of series 2 is named.
+  auto spec = chart(spc::Chart::i);
+  spec.series_direction = {spc::Direction::increase, spc::Direction::decrease};
+  expect_input_error([&] { run({{1, 2, 3, 4}, {}, {0, 0, 2, 2}}, spec); }, "direction", 2, "range");
 }
 
 TEST(BadInput, missing_x) {
@@ -286,6 +306,31 @@ TEST(BadInput, bad_numeric_options) {
   f = {};
   f.grid_size = 1000000000;
   expect_input_error([&] { run_funnel({1, 2}, {5, 5}, f); }, "grid_size", -1, "range");
+}
+
+TEST(BadInput, option_does_not_fit) {
+  auto s = chart(spc::Chart::ewma);
+  s.sd_method = spc::SdMethod::mr;
+  expect_input_error([&] { run(Rows{{1, 2, 3, 4}, {}, {}, {0, 0, 1, 1}}, s); }, "sd_method", 0, "single_values");
+  s.sd_method = spc::SdMethod::rmsdf;
+  expect_input_error([&] { run(Rows{{1, 2, 3}}, s); }, "sd_method", 0, "subgroups");
+  s.sd = 1;
+  expect_input_error([&] { run(Rows{{1, 2, 3}}, s); }, "sd_method", -1, "not_applicable");
+  s = chart(spc::Chart::i);
+  s.sd_method = spc::SdMethod::mr;
+  expect_input_error([&] { run(Rows{{1, 2, 3}}, s); }, "sd_method", -1, "not_applicable");
+  s = chart(spc::Chart::p);
+  s.profile = spc::Profile::qcc;
+  s.confidence_level = 1.5;
+  expect_input_error([&] { run(Rows{{1, 2}, {10, 10}}, s); }, "confidence_level", -1, "range");
+  s.confidence_level = 0.9;
+  expect_input_error([&] { run(Rows{{1, 2}, {10, 10.5}}, s); }, "n", 1, "integer");
+  s.profile = spc::Profile::qiscope;
+  expect_input_error([&] { run(Rows{{1, 2}, {10, 10}}, s); }, "confidence_level", -1, "profile");
+  s = chart(spc::Chart::ewma);
+  s.profile = spc::Profile::qcc;
+  s.confidence_level = 0.9;
+  expect_input_error([&] { run(Rows{{1, 2, 3}}, s); }, "confidence_level", -1, "not_applicable");
 }
 
 TEST(BadInput, by_missing_labels) {

@@ -10,19 +10,6 @@
 using namespace qiscope::culture;
 using namespace culture_fixtures;
 
-namespace {
-
-/// Row index of (unit, measure name, kind); unit -1 is the overall row.
-std::size_t row_of(const ScoreTable& t, std::int64_t unit, const std::string& measure, Kind kind) {
-  for (std::size_t r = 0; r < t.size(); ++r)
-    if (t.unit[r] == unit && t.measures[static_cast<std::size_t>(t.measure[r])] == measure && t.kind[r] == kind)
-      return r;
-  ADD_FAILURE() << "no row " << unit << " " << measure;
-  return 0;
-}
-
-}  // namespace
-
 TEST(CultureScore, ItemAndCompositePercentPositive) {
   const auto data = make_data(culture_test_rows());
   const auto t = score(data.responses(), culture_test_instrument());

@@ -66,7 +66,7 @@ void fuzz_spc(FuzzedDataProvider& in) {
   spec.rules = pick<RuleSet>(in, 5);
   spec.direction = pick<Direction>(in, 3);
   spec.profile = pick<Profile>(in, 5);
-  spec.agg = pick<Aggregate>(in, 3);
+  spec.agg = pick<Aggregate>(in, 4);  // one byte, as when there were 3: old corpus entries decode
   if (in.ConsumeBool()) spec.multiply = edgy_double(in);
   spec.target = maybe(in, some_double(in));
   spec.cl = maybe(in, some_double(in));
@@ -110,6 +110,15 @@ void fuzz_spc(FuzzedDataProvider& in) {
   const auto exclude = column<std::uint8_t>(in, rows, [&] { return static_cast<std::uint8_t>(in.ConsumeIntegralInRange<int>(0, 8) == 0); });
   const auto target = column<double>(in, rows, [&] { return some_double(in); });
   const auto risk = column<double>(in, rows, [&] { return in.ConsumeBool() ? in.ConsumeProbability<double>() : edgy_double(in); });
+  // Options added later are decoded from what is left, so older corpus entries keep their
+  // meaning (an exhausted input gives false: the option is unset).
+  if (in.ConsumeBool()) spec.sd_method = pick<SdMethod>(in, 7);
+  if (in.ConsumeBool())
+    spec.confidence_level = in.ConsumeBool() ? in.ConsumeProbability<double>() : edgy_double(in);
+  if (in.ConsumeBool()) {
+    spec.series_direction.resize(in.ConsumeIntegralInRange<std::size_t>(0, 5));
+    for (auto& d : spec.series_direction) d = pick<Direction>(in, 3);
+  }
 
   show(spec, {{"y", y}, {"n", n}, {"series", series}, {"x", x}, {"phase", phase}, {"exclude", exclude},
               {"target", target}, {"risk", risk}});

@@ -175,6 +175,9 @@ def row_duplicated_x() -> None:
     assert c.points["value"].tolist() == [6, 5, 6]  # counts are summed
     cases = qi.spc(y=[0, 1, 1, 0], x=x, chart="bernoulli_cusum", target=0.3)
     assert cases.points["n_rows"].tolist() == [1, 1, 1, 1]  # one point per case, never combined
+    events = qi.spc(y=[2.0, 4, 5, 6], x=x, chart="g", agg="none")
+    assert events.points["value"].tolist() == [2, 4, 5, 6]  # each row its own point
+    assert events.points["n_rows"].tolist() == [1, 1, 1, 1]
 
 
 @row
@@ -271,6 +274,23 @@ def row_unknown_names() -> None:
 
 
 @row
+def row_agg_none_subgroups() -> None:
+    for chart in ("xbar", "s"):
+        raises(lambda: qi.spc(y=[1.0, 2, 3, 4], x=[1, 1, 2, 2], chart=chart, agg="none"), "agg", None,
+               "not_applicable")
+
+
+@row
+def row_direction_per_series() -> None:
+    data = {"y": [1.0, 2, 3, 4], "ward": list("AABB"), "dir": ["increase", None, "decrease", "increase"]}
+    raises(lambda: qi.spc(data, y="y", by="ward", direction="dir"), "dir", 3, "constant_within_series")
+    data["dir"] = ["increase", "up", None, None]
+    raises(lambda: qi.spc(data, y="y", by="ward", direction="dir"), "dir", 1, "unknown_name")
+    raises(lambda: qi.spc(data, y="y", by="ward", direction={"Z": "increase"}), "direction", None, "unknown_series")
+    raises(lambda: qi.spc(data, y="y", direction={"A": "increase"}), "direction", None, "requires_by")
+
+
+@row
 def row_bad_numeric_options() -> None:
     y = [1.0, 2, 3, 4]
     raises(lambda: qi.spc(y=y, chart="i", multiply=NAN), "multiply", None, "finite")
@@ -284,6 +304,22 @@ def row_bad_numeric_options() -> None:
     raises(lambda: qi.funnel(y=[1, 2], n=[5, 5], limits=[95, 95]), "limits", None, "distinct")
     raises(lambda: qi.funnel(y=[1, 2], n=[5, 5], grid_size=10**9), "grid_size", None, "range")
     raises(lambda: qi.funnel(y=[1, 2], n=[5, 5], limits=["wide"]), "limits", None, "type")
+
+
+@row
+def row_option_does_not_fit() -> None:
+    raises(lambda: qi.spc(y=[1.0, 2, 3, 4], x=[0, 0, 1, 1], chart="ewma", sd_method="mr"), "sd_method", 0,
+           "single_values")
+    raises(lambda: qi.spc(y=[1.0, 2, 3], chart="cusum", sd_method="rmsdf"), "sd_method", 0, "subgroups")
+    raises(lambda: qi.spc(y=[1.0, 2, 3], chart="i", sd_method="mr"), "sd_method", None, "not_applicable")
+    raises(lambda: qi.spc(y=[1.0, 2, 3], chart="ewma", sd=1, sd_method="mr"), "sd_method", None, "not_applicable")
+    raises(lambda: qi.spc(y=[1.0, 2, 3], chart="ewma", profile="qcc", confidence_level=0.9), "confidence_level",
+           None, "not_applicable")
+    raises(lambda: qi.spc(y=[1, 2], n=[10, 10], chart="p", profile="qcc", confidence_level=1.5), "confidence_level",
+           None, "range")
+    raises(lambda: qi.spc(y=[1, 2], n=[10, 10], chart="p", confidence_level=0.9), "confidence_level", None,
+           "profile")
+    raises(lambda: qi.spc(y=[1, 2], n=[10, 10.5], chart="p", profile="qcc", confidence_level=0.9), "n", 1, "integer")
 
 
 @row

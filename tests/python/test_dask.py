@@ -27,6 +27,7 @@ def long_table(seed: int = 3, units: int = 12, months: int = 30) -> pd.DataFrame
         "events": rng.binomial(n.astype(int), 0.15).astype(float),
         "cases": n,
         "goal": 38.0 + rng.integers(0, 2, rows),
+        "better": np.repeat(np.where(np.arange(units) % 3 == 0, "increase", "decrease"), months * 2),
         "period": np.where(np.tile(np.repeat(np.arange(months), 2), units) < 12, "before", "after"),
     })
     return frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
@@ -46,6 +47,10 @@ CASES = {
                            target="goal", direction="decrease"),
     "xbar_subgroups": dict(y="value", x="month", by="trust", chart="xbar", rules="ihi", freeze=10),
     "run_positions": dict(y="value", x="month", by="trust", chart="run", part=[8], exclude=[2, 3]),
+    "g_events": dict(y="events", x="month", by="trust", chart="g", agg="none"),
+    "direction_column": dict(y="value", x="month", by="trust", chart="i", direction="better", target="goal"),
+    "direction_mapping": dict(y="value", x="month", by="trust", chart="i", target="goal",
+                              direction={"T00": "increase", "T04": "decrease", "T07": "increase"}),
 }
 
 
@@ -232,6 +237,79 @@ def test_score_without_unit_and_bad_input() -> None:
         qdask.score(survey, "saq-short-form", unit="ward")  # a pandas frame: use qi.culture.score
 
 
+def assert_same_score(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got.attrs == expected.attrs
+
+
+@pytest.mark.parametrize("npartitions", [2, 5, 11])
+def test_score_of_the_example_survey_by_additive_counts(npartitions: int) -> None:
+    """Rows ordered by unit, so partitions hold different units (and a unit spans partitions);
+    string labels, as object dtype, so the order must come from sorting the labels found."""
+    survey = qi.culture.example_survey()
+    survey = survey.assign(unit=survey["unit"].astype(str)).sort_values("unit", kind="stable", ascending=False)
+    survey = survey.reset_index(drop=True)
+    ddf = dd.from_pandas(survey, npartitions=npartitions, sort=False)
+    with dask.config.set(scheduler="synchronous"):
+        survey = ddf.compute()  # the same rows, with the string dtype dask gives them
+        expected = qi.culture.score(survey, "sops-hospital-2.0", unit="unit", min_n=10)
+        got = qdask.score(ddf, "sops-hospital-2.0", unit="unit", min_n=10)
+        pooled = qdask.score(ddf, "sops-hospital-2.0", unit="unit", min_n="nss", composite="pooled",
+                             conf_level=0.9, reverse_by="observed")
+    assert expected["suppressed"].any() and expected[expected["kind"] == "composite"]["ci_low"].notna().any()
+    assert_same_score(got, expected)
+    assert_same_score(pooled, qi.culture.score(survey, "sops-hospital-2.0", unit="unit", min_n="nss",
+                                               composite="pooled", conf_level=0.9, reverse_by="observed"))
+
+
+def test_score_units_in_the_pandas_order() -> None:
+    """Integer units sort as numbers (2 before 10), categorical units keep their categories'
+    order, including a category nobody is in."""
+    survey = saq_survey(rows=300)
+    numbers = survey.assign(ward=survey["ward"].map({"A": 10, "B": 2, "C": 33, "D": 4, "E": 1}))
+    order = pd.CategoricalDtype(["E", "C", "A", "Z", "B", "D"])
+    categorical = survey.assign(ward=survey["ward"].astype(order))
+    with dask.config.set(scheduler="synchronous"):
+        for frame in (numbers, categorical):
+            ddf = dd.from_pandas(frame, npartitions=4)
+            got = qdask.score(ddf, "saq-short-form", unit="ward", min_n=5)
+            assert_same_score(got, qi.culture.score(ddf.compute(), "saq-short-form", unit="ward", min_n=5))
+        assert list(got["ward"].cat.categories) == list(order.categories)
+        # Categories unknown to dask: each partition has its own, joined in partition order.
+        parts = [categorical.iloc[i:i + 75].assign(ward=lambda f: f["ward"].cat.remove_unused_categories())
+                 for i in range(0, 300, 75)]
+        unknown = dd.concat([dd.from_pandas(part, npartitions=1) for part in parts])
+        got = qdask.score(unknown, "saq-short-form", unit="ward", min_n=5)
+        assert_same_score(got, qi.culture.score(unknown.compute(), "saq-short-form", unit="ward", min_n=5))
+
+
+def test_score_tallies_add_up_and_pickle() -> None:
+    """The core's tallies: two halves merged (either order, units then put in one order) equal
+    the tallies of the whole; pickling keeps every field."""
+    import pickle
+
+    from qiscope import _core
+    from qiscope.culture._responses import answers
+
+    inst = qi.culture.instrument("saq-short-form")
+    survey = saq_survey(rows=200)
+
+    def tally(frame: pd.DataFrame) -> object:
+        data = answers(frame.reset_index(drop=True), inst, "ward")
+        return _core.culture.count(inst._core, data.values, data.unit, [str(v) for v in data.unit_labels],
+                                   "scale", [])
+
+    whole, first, second = tally(survey), tally(survey.iloc[:90]), tally(survey.iloc[90:])
+    labels = list(whole.unit_labels)
+    for merged in (_core.culture.merge_counts(first, second), _core.culture.merge_counts(second, first)):
+        assert _core.culture.order_units(merged, labels) == whole
+    assert pickle.loads(pickle.dumps(whole)) == whole
+    assert _core.culture.ScoreCounts.from_bytes(whole.to_bytes()) == whole
+    with pytest.raises(qi.InputError) as err:
+        _core.culture.ScoreCounts.from_bytes(b"not a tally")
+    assert (err.value.column, err.value.rule) == ("counts", "format")
+
+
 def test_local_cluster_two_worker_processes() -> None:
     """Two worker processes on loopback; every wait is bounded."""
     import os
@@ -252,6 +330,9 @@ def test_local_cluster_two_worker_processes() -> None:
         assert all(f.status == "finished" for f in futures)
         got = res.compute()  # the client is the default scheduler; its results are reused
         funnel = qdask.funnel(ddf, y="events", n="cases", by="trust")
+        survey = small_units_survey()  # tallies pickled between the worker processes
+        scored = qdask.score(dd.from_pandas(survey, npartitions=3), "sops-hospital-2.0", unit="unit")
+    assert_same_score(scored, qi.culture.score(survey, "sops-hospital-2.0", unit="unit"))
     assert_same(got, expected)
     pd.testing.assert_frame_equal(funnel.points, qi.funnel(ddf.compute(), y="events", n="cases", by="trust").points,
                                   check_exact=True)
@@ -279,3 +360,11 @@ def test_frame_indexed_by_the_series_needs_no_shuffle() -> None:
         got = lazy.compute()
     # The same rows in the order the indexed frame holds them.
     assert_same(got, qi.spc(indexed.reset_index().compute(), **options))
+
+
+def test_direction_mapping_naming_absent_series_is_an_error() -> None:
+    ddf = dd.from_pandas(long_table(), npartitions=3)
+    lazy = qdask.spc(ddf, y="value", x="month", by="trust", chart="i", direction={"T00": "increase", "T99": "up"})
+    with dask.config.set(scheduler="synchronous"), pytest.raises(qi.InputError) as info:
+        lazy.compute()
+    assert (info.value.column, info.value.rule) == ("direction", "unknown_series")

@@ -47,21 +47,44 @@ def test_help_explains_chart_choice() -> None:
         assert phrase in text, phrase
 
 
+def _declared_arguments(doc: str) -> list[str]:
+    """Argument names of a pybind11 signature line "f(a: T, b: list[tuple[U, V]]) -> R"."""
+    names, depth, part = [], 0, ""
+    for ch in doc.split("(", 1)[1]:
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            if depth == 0:
+                break
+            depth -= 1
+        if ch == "," and depth == 0:
+            names.append(part.split(":")[0].strip())
+            part = ""
+        else:
+            part += ch
+    return names + [part.split(":")[0].strip()]
+
+
 def test_stub_matches_the_compiled_core() -> None:
     stub = Path(qi.__file__).with_name("_core.pyi")
     tree = ast.parse(stub.read_text(encoding="utf-8"))
     top = {n.target.id for n in tree.body if isinstance(n, ast.AnnAssign)}
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-    assert top == {"__version__"} and set(classes) == {"spc"}  # the core has one submodule so far
-    stubbed = {n.name if isinstance(n, ast.FunctionDef) else n.target.id for n in classes["spc"].body
-               if isinstance(n, (ast.FunctionDef, ast.AnnAssign))}
-    runtime = {n for n in dir(qi._core.spc) if not n.startswith("_")}
-    assert stubbed == runtime
-    # Argument names and order of compute() as the binding declares them.
-    (compute,) = [n for n in classes["spc"].body if isinstance(n, ast.FunctionDef) and n.name == "compute"]
-    declared = qi._core.spc.compute.__doc__.split("(", 1)[1].split(")", 1)[0]
-    names = [part.split(":")[0].strip() for part in declared.split(",")]
-    assert [a.arg for a in compute.args.args] == names
+    assert top == {"__version__"} and set(classes) == {"spc", "culture"}  # the core's submodules
+    for name, stub_class in classes.items():
+        stubbed = {n.name if isinstance(n, (ast.FunctionDef, ast.ClassDef)) else n.target.id for n in stub_class.body
+                   if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AnnAssign))}
+        runtime = {n for n in dir(getattr(qi._core, name)) if not n.startswith("_")}
+        assert stubbed == runtime, name
+        # Argument names and order of every function as the binding declares them (those bound
+        # without py::arg names, shown as arg0, arg1..., only by their number).
+        for fn in (n for n in stub_class.body if isinstance(n, ast.FunctionDef)):
+            names = _declared_arguments(getattr(getattr(qi._core, name), fn.name).__doc__)
+            stubbed_args = [a.arg for a in fn.args.args]
+            if names == [f"arg{i}" for i in range(len(names))]:
+                assert len(stubbed_args) == len(names), f"{name}.{fn.name}"
+            else:
+                assert stubbed_args == names, f"{name}.{fn.name}"
 
 
 def test_typing_files_ship_with_the_package() -> None:

@@ -40,13 +40,16 @@ def test_one_spc_call_per_configuration(data: pd.DataFrame, monkeypatch: pytest.
 
     monkeypatch.setattr(board_module, "spc", counting)
     qi.report.board_report(data, date="month", value="numerator")
-    # Independent count: distinct (chart, direction, multiply, has a denominator) per indicator.
+    # Independent count: distinct (chart, multiply, has a denominator) per indicator; each
+    # indicator's direction goes with it in the same call.
     per_indicator = data.groupby("indicator", sort=False).agg(
         chart=("chart", "first"), direction=("direction", "first"), multiply=("multiply", "first"),
         has_n=("denominator", lambda s: s.notna().any()))
-    expected = len(per_indicator.drop_duplicates())
+    expected = len(per_indicator[["chart", "multiply", "has_n"]].drop_duplicates())
     assert len(calls) == expected < data["indicator"].nunique()
     assert all(c["by"] == "indicator" for c in calls)
+    mixed = [c["direction"] for c in calls if isinstance(c["direction"], dict)]
+    assert mixed and all(len(set(d.values())) > 1 for d in mixed)  # the demo board mixes directions
 
 
 def test_table_equals_each_indicator_computed_alone(data: pd.DataFrame, report) -> None:
@@ -61,6 +64,7 @@ def test_table_equals_each_indicator_computed_alone(data: pd.DataFrame, report) 
                        rules="mdc" if first["chart"] != "run" else "anhoej")  # the report's defaults
         last = alone.points[alone.points["value"].notna()].iloc[-1]
         got = table.loc[name]
+        assert got["direction"] == first["direction"]
         assert got["latest"] == last["x"]
         for col in ("value", "cl", "lcl", "ucl"):
             assert got[col] == last[col], (name, col)  # same computation: bit for bit
@@ -256,3 +260,16 @@ def test_cli_as_a_process(csv_input: Path, tmp_path: Path) -> None:
                          capture_output=True, text=True, check=True, env={"MPLBACKEND": "Agg", "PATH": ""})
     assert "3 indicators" in run.stdout and run.stderr == ""
     assert out.read_text(encoding="utf-8").count("<section") == 3
+
+
+def test_sections_equal_each_indicator_reported_alone(data: pd.DataFrame, report) -> None:
+    """One call for indicators of mixed directions draws every indicator's section exactly as a
+    report of that indicator alone (one call, one direction) does."""
+    def sections(rep: qi.report.BoardReport) -> list[str]:
+        return [re.sub(r'id="indicator-\d+"', "", s) for s in rep._sections()]
+
+    got = sections(report)
+    for k, (name, rows) in enumerate(data.groupby("indicator", sort=False)):
+        alone = qi.report.board_report(rows, date="month", value="numerator", title="Board")
+        assert sections(alone) == [got[k]], name
+        pd.testing.assert_frame_equal(alone.table, report.table.iloc[[k]].reset_index(drop=True), check_exact=True)

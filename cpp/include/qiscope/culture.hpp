@@ -16,5 +16,6 @@
 #include <qiscope/culture/reliability.hpp>
 #include <qiscope/culture/responses.hpp>
 #include <qiscope/culture/score.hpp>
+#include <qiscope/culture/score_counts.hpp>
 #include <qiscope/error.hpp>
 #include <qiscope/io/json_culture.hpp>

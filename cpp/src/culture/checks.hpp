@@ -5,6 +5,7 @@
 
 #include <qiscope/culture/instrument.hpp>
 #include <qiscope/culture/score.hpp>
+#include <qiscope/culture/score_counts.hpp>
 
 #include "prepare.hpp"
 
@@ -15,5 +16,9 @@ namespace qiscope::culture::detail {
 /// other item of the composite, at least 4) with the mean of the rest of their composite: the
 /// signature of answers that were already reversed before they reached qiscope.
 std::vector<PolarityCheck> polarity_checks(const Prepared& p, const Instrument& inst);
+
+/// The additive tallies of those checks (ScoreCounts::polarity), and the checks from them.
+std::vector<PolarityCounts> polarity_counts(const Prepared& p, const Instrument& inst);
+std::vector<PolarityCheck> polarity_checks(const std::vector<PolarityCounts>& counts, const Instrument& inst);
 
 }  // namespace qiscope::culture::detail

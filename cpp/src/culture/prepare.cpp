@@ -21,7 +21,8 @@ std::string code_text(double v) {
 
 }  // namespace
 
-Prepared prepare(const Responses& r, const Instrument& inst, ReverseRange reverse) {
+Prepared prepare(const Responses& r, const Instrument& inst, ReverseRange reverse,
+                 std::span<const std::pair<double, double>> observed_bounds) {
   const std::size_t n = r.n_rows;
   const std::size_t k = inst.items.size();
   if (r.values.size() != n * k)
@@ -56,8 +57,12 @@ Prepared prepare(const Responses& r, const Instrument& inst, ReverseRange revers
   }
 
   // Answers: on the scale, a missing code, a DNA code or blank; nothing else.
+  p.observed_lo.assign(inst.scales.size(), std::numeric_limits<double>::infinity());
+  p.observed_hi.assign(inst.scales.size(), -std::numeric_limits<double>::infinity());
   for (std::size_t j = 0; j < k; ++j) {
     const Scale& s = inst.scale_of(j);
+    double& lo = p.observed_lo[inst.items[j].scale];
+    double& hi = p.observed_hi[inst.items[j].scale];
     const double* col = r.values.data() + j * n;
     for (std::size_t i = 0; i < n; ++i) {
       const double v = col[i];
@@ -79,27 +84,33 @@ Prepared prepare(const Responses& r, const Instrument& inst, ReverseRange revers
                                              : " or one of its missing codes (" + codes.substr(1) + ")"));
       } else {
         p.x(ii, jj) = v;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
       }
     }
   }
 
   // Reverse scoring: min + max - x with the scale's bounds, or (psych's way) with the smallest
   // and largest answer observed on any item of the same scale.
-  std::vector<double> lo(inst.scales.size()), hi(inst.scales.size());
-  for (std::size_t s = 0; s < inst.scales.size(); ++s) {
-    lo[s] = inst.scales[s].min;
-    hi[s] = inst.scales[s].max;
-  }
-  if (reverse == ReverseRange::observed) {
-    std::fill(lo.begin(), lo.end(), std::numeric_limits<double>::infinity());
-    std::fill(hi.begin(), hi.end(), -std::numeric_limits<double>::infinity());
-    for (std::size_t j = 0; j < k; ++j)
-      for (std::size_t i = 0; i < n; ++i) {
-        const double v = p.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
-        if (std::isnan(v)) continue;
-        lo[inst.items[j].scale] = std::min(lo[inst.items[j].scale], v);
-        hi[inst.items[j].scale] = std::max(hi[inst.items[j].scale], v);
-      }
+  std::vector<double>& lo = p.reverse_lo;
+  std::vector<double>& hi = p.reverse_hi;
+  if (reverse == ReverseRange::observed && !observed_bounds.empty()) {
+    if (observed_bounds.size() != inst.scales.size())
+      throw input_error("reverse_by", -1, "length",
+                        "observed bounds are given for " + std::to_string(observed_bounds.size()) +
+                            " scales; the instrument has " + std::to_string(inst.scales.size()));
+    for (const auto& [l, h] : observed_bounds) {
+      lo.push_back(l);
+      hi.push_back(h);
+    }
+  } else if (reverse == ReverseRange::observed) {
+    lo = p.observed_lo;
+    hi = p.observed_hi;
+  } else {
+    for (const Scale& s : inst.scales) {
+      lo.push_back(s.min);
+      hi.push_back(s.max);
+    }
   }
   for (std::size_t j = 0; j < k; ++j) {
     if (!inst.items[j].reverse) continue;

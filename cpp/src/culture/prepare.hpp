@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -27,14 +28,20 @@ struct Prepared {
   std::int64_t n_excluded = 0;      ///< rows with some answer but fewer than min_answered
   std::int64_t n_empty = 0;         ///< rows with no answer at all
   std::vector<std::string> unit_labels;
+  /// Per scale: the smallest and largest answer on it (+inf/-inf when none), and the bounds
+  /// reverse scoring used (lo + hi - x).
+  std::vector<double> observed_lo, observed_hi, reverse_lo, reverse_hi;
 
   bool answered(std::size_t row, std::size_t item) const { return !std::isnan(x(row, item)); }
 };
 
 /// Checks every raw code (an answer on the item's scale, a missing code, a DNA code or blank;
 /// anything else raises input_error naming the item, the row and the value) and every unit
-/// code, then reverse-scores negatively worded items.
-Prepared prepare(const Responses& responses, const Instrument& inst, ReverseRange reverse);
+/// code, then reverse-scores negatively worded items. With ReverseRange::observed,
+/// `observed_bounds` (one {lo, hi} per scale) replaces the bounds observed in these responses:
+/// a part of the data is then reversed as the whole would be (culture::count's partitions).
+Prepared prepare(const Responses& responses, const Instrument& inst, ReverseRange reverse,
+                 std::span<const std::pair<double, double>> observed_bounds = {});
 
 /// A respondent's score on `items`: the mean of their answered (reverse-scored) items, or NaN
 /// when fewer than `min_answered` of them were answered.

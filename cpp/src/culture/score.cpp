@@ -1,11 +1,13 @@
 // Percent positive and mean scores per unit and overall (culture-spec §2.1-§2.2, §3.2-§3.3,
-// §3.8), then suppression (§5). Level 0 is every respondent, level g + 1 is unit g.
+// §3.8), then suppression (§5), from the additive tallies of score_counts.cpp. Level 0 is every
+// respondent, level g + 1 is unit g.
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include <qiscope/culture/score.hpp>
+#include <qiscope/culture/score_counts.hpp>
 #include <qiscope/error.hpp>
 
 #include "checks.hpp"
@@ -28,137 +30,95 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-/// Tallies of one item at one level.
-struct ItemTally {
-  std::int64_t valid = 0, positive = 0, neutral = 0, negative = 0, dna = 0;
-  double sum = 0;
-};
+/// The tallies must be of this instrument, and made with the reverse scoring asked for.
+void check_counts(const ScoreCounts& counts, const Instrument& inst, const ScoreOptions& options) {
+  bool same = counts.instrument == inst.name && counts.n_items == inst.items.size() &&
+              counts.n_composites == inst.composites.size() && counts.reverse_lo.size() == inst.scales.size();
+  std::size_t reversed = 0;  // the polarity tallies: one per reverse item of a composite of 2+ items
+  for (std::size_t c = 0; same && c < inst.composites.size(); ++c) {
+    const auto& items = inst.composites[c].items;
+    same = counts.composites[c].score_sums.size() == items.size();
+    if (items.size() >= 2)
+      for (auto j : items) reversed += inst.items[j].reverse;
+  }
+  same = same && counts.polarity.size() == reversed;
+  if (!same)
+    throw input_error("counts", -1, "instrument", "the tallies were not made with instrument '" + inst.name + "'");
+  if (counts.reverse_range != options.reverse_range)
+    throw input_error("reverse_by", -1, "counts", "the tallies were made with the other reverse scoring");
+  if (options.reverse_range != ReverseRange::observed) return;
+  // psych's reversal uses the bounds of all the answers: a part counted with its own bounds
+  // would be scored differently from the whole.
+  for (std::size_t j = 0; j < inst.items.size(); ++j) {
+    const std::size_t s = inst.items[j].scale;
+    if (inst.items[j].reverse &&
+        (counts.reverse_lo[s] != counts.observed_lo[s] || counts.reverse_hi[s] != counts.observed_hi[s]))
+      throw input_error("reverse_by", -1, "counts",
+                        "with reverse_by \"observed\" every part must be counted with the bounds observed "
+                        "over all the answers (CountOptions::observed_bounds)");
+  }
+}
 
-/// Tallies of one composite at one level.
-struct CompositeTally {
-  std::int64_t scored = 0;           // respondents with a composite score
-  std::int64_t scored_positive = 0;  // ... whose 0-100 score reaches respondent_positive
-  double score_sum = 0;              // sum of composite scores (mean of answered items)
-  std::int64_t contributing = 0;     // respondents with any answer in the composite
-  double influence_sq = 0;           // sum of squared linearised influences (clustered variance)
-};
+/// Sum of respondents' composite scores (mean of their answered items): the integer sums of
+/// respondents scored on m items, each divided by m.
+double score_sum(const CompositeCounts& t) {
+  double total = 0;
+  for (std::size_t m = 1; m <= t.score_sums.size(); ++m)
+    total += static_cast<double>(t.score_sums[m - 1]) / static_cast<double>(m);
+  return total;
+}
 
-enum class Category { positive, neutral, negative };
-
-Category classify(const Scale& s, double v) {
-  if (s.positive.contains(v)) return Category::positive;
-  if (s.negative.contains(v)) return Category::negative;
-  return Category::neutral;
+/// Respondent-clustered variance of the item-mean percentage p = (1/M) sum_a x_a / n_a over the
+/// M items with answers. Its linearised influence is u_r = (1/M) sum_{a answered by r}
+/// (y_ra - p_a) / n_a and var(p) ~ sum_r u_r^2 = (1/M^2) sum_{a,b} S_ab / (n_a n_b) with
+/// S_ab = sum_{r answered a, b} (y_ra - p_a)(y_rb - p_b)
+///      = both_positive_ab - p_b positive_with_ab - p_a positive_with_ba + p_a p_b co_answered_ab
+/// (Kish 1965; Wolter, Introduction to Variance Estimation, 2007, ch. 6).
+double clustered_variance(const CompositeCounts& t, const std::vector<const ItemCounts*>& items) {
+  const std::size_t q = items.size();
+  double total = 0;
+  int used = 0;
+  for (std::size_t a = 0; a < q; ++a) {
+    if (items[a]->valid == 0) continue;
+    ++used;
+    const auto na = static_cast<double>(items[a]->valid);
+    const double pa = static_cast<double>(items[a]->positive) / na;
+    for (std::size_t b = 0; b < q; ++b) {
+      if (items[b]->valid == 0) continue;
+      const auto nb = static_cast<double>(items[b]->valid);
+      const double pb = static_cast<double>(items[b]->positive) / nb;
+      const double s_ab = static_cast<double>(t.both_positive[a * q + b]) -
+                          pb * static_cast<double>(t.positive_with[a * q + b]) -
+                          pa * static_cast<double>(t.positive_with[b * q + a]) +
+                          pa * pb * static_cast<double>(t.co_answered[a * q + b]);
+      total += s_ab / (na * nb);
+    }
+  }
+  if (used == 0) return 0;
+  return std::max(0.0, total) / (static_cast<double>(used) * used);
 }
 
 }  // namespace
 
 ScoreTable score(const Responses& responses, const Instrument& inst, const ScoreOptions& options) {
+  detail::resolve_min_n(options.min_n, inst);  // bad options fail before the data are read
+  detail::z_for(options.conf_level);
+  CountOptions counting;
+  counting.reverse_range = options.reverse_range;
+  return score_from_counts(count(responses, inst, counting), inst, options);
+}
+
+ScoreTable score_from_counts(const ScoreCounts& counts, const Instrument& inst, const ScoreOptions& options) {
   const double z = detail::z_for(options.conf_level);
   const int min_n = detail::resolve_min_n(options.min_n, inst);
-  const detail::Prepared p = detail::prepare(responses, inst, options.reverse_range);
+  check_counts(counts, inst, options);
   const std::size_t k = inst.items.size();
   const std::size_t nc = inst.composites.size();
-  const std::size_t levels = p.n_units + 1;
+  const std::size_t levels = counts.levels();
   const bool zero_to_hundred = inst.scale_score == ScaleScore::zero_to_hundred;
-
-  // Loops run column by column, the layout of the answers. Level 0 is every respondent,
-  // level g + 1 unit g; `level_of[i]` is the row's unit level (0 without units).
-  std::vector<std::size_t> level_of(p.n_rows, 0);
-  std::vector<std::int64_t> scored(levels, 0);
-  for (std::size_t i = 0; i < p.n_rows; ++i) {
-    if (p.unit[i] >= 0) level_of[i] = static_cast<std::size_t>(p.unit[i]) + 1;
-    if (!p.included[i]) continue;
-    ++scored[0];
-    if (level_of[i] > 0) ++scored[level_of[i]];
-  }
-
-  // Pass 1: item tallies per level.
-  std::vector<ItemTally> items(levels * k);
-  for (std::size_t j = 0; j < k; ++j) {
-    const Scale& s = inst.scale_of(j);
-    const double* col = p.x.col(static_cast<Eigen::Index>(j)).data();
-    const std::uint8_t* dna = p.dna.col(static_cast<Eigen::Index>(j)).data();
-    auto tally = [&](ItemTally& t, double v, bool is_dna) {
-      t.dna += is_dna;
-      if (std::isnan(v)) return;
-      ++t.valid;
-      t.sum += v;
-      switch (classify(s, v)) {
-        case Category::positive: ++t.positive; break;
-        case Category::neutral: ++t.neutral; break;
-        case Category::negative: ++t.negative; break;
-      }
-    };
-    for (std::size_t i = 0; i < p.n_rows; ++i) {
-      if (!p.included[i]) continue;
-      tally(items[j], col[i], dna[i] != 0);
-      if (level_of[i] > 0) tally(items[level_of[i] * k + j], col[i], dna[i] != 0);
-    }
-  }
-
-  // Pass 2: composite scores per respondent and, for the item-mean percentage, the
-  // respondent-clustered variance: p = (1/m) sum_j x_j / n_j has the linearised influence
-  // u_r = (1/m) sum_{j answered by r} (y_rj - p_j) / n_j, and var(p) ~ sum_r u_r^2.
-  std::vector<CompositeTally> comps(levels * nc);
-  std::vector<double> sum(p.n_rows), u_all(p.n_rows), u_unit(p.n_rows);
-  std::vector<int> answered(p.n_rows);
-  for (std::size_t c = 0; c < nc; ++c) {
-    const auto& comp = inst.composites[c];
-    const Scale& s = inst.scale_of(comp.items.front());
-    std::fill(sum.begin(), sum.end(), 0.0);
-    std::fill(answered.begin(), answered.end(), 0);
-    for (auto j : comp.items) {
-      const double* col = p.x.col(static_cast<Eigen::Index>(j)).data();
-      for (std::size_t i = 0; i < p.n_rows; ++i)
-        if (!std::isnan(col[i])) {
-          sum[i] += col[i];
-          ++answered[i];
-        }
-    }
-    for (std::size_t i = 0; i < p.n_rows; ++i) {
-      if (!p.included[i] || answered[i] == 0) continue;
-      ++comps[c].contributing;
-      if (level_of[i] > 0) ++comps[level_of[i] * nc + c].contributing;
-      if (answered[i] < inst.composite_min_answered) continue;
-      // 0-100 score >= threshold, tested on exact integer sums: (sum - min*m)*100 >= T*(max-min)*m.
-      const double m = answered[i];
-      const bool positive = (sum[i] - s.min * m) * 100.0 >= inst.respondent_positive * (s.max - s.min) * m;
-      auto add = [&](CompositeTally& t) {
-        ++t.scored;
-        t.score_sum += sum[i] / m;
-        t.scored_positive += positive;
-      };
-      add(comps[c]);
-      if (level_of[i] > 0) add(comps[level_of[i] * nc + c]);
-    }
-    if (options.composite != CompositeMethod::item_mean) continue;
-    std::vector<int> used(levels, 0);  // items with answers at each level: the m of p
-    for (std::size_t l = 0; l < levels; ++l)
-      for (auto j : comp.items) used[l] += items[l * k + j].valid > 0;
-    std::fill(u_all.begin(), u_all.end(), 0.0);
-    std::fill(u_unit.begin(), u_unit.end(), 0.0);
-    for (auto j : comp.items) {
-      const Scale& sj = inst.scale_of(j);
-      const double* col = p.x.col(static_cast<Eigen::Index>(j)).data();
-      for (std::size_t i = 0; i < p.n_rows; ++i) {
-        if (!p.included[i] || std::isnan(col[i])) continue;
-        const double y = sj.positive.contains(col[i]) ? 1.0 : 0.0;
-        auto influence = [&](const ItemTally& t) {
-          const auto n = static_cast<double>(t.valid);
-          return (y - static_cast<double>(t.positive) / n) / n;
-        };
-        u_all[i] += influence(items[j]);
-        if (level_of[i] > 0) u_unit[i] += influence(items[level_of[i] * k + j]);
-      }
-    }
-    for (std::size_t i = 0; i < p.n_rows; ++i) {
-      if (!p.included[i]) continue;
-      if (used[0] > 0) comps[c].influence_sq += (u_all[i] / used[0]) * (u_all[i] / used[0]);
-      const std::size_t l = level_of[i];
-      if (l > 0 && used[l] > 0) comps[l * nc + c].influence_sq += (u_unit[i] / used[l]) * (u_unit[i] / used[l]);
-    }
-  }
+  const std::vector<std::int64_t>& scored = counts.scored;
+  const std::vector<ItemCounts>& items = counts.items;
+  const std::vector<CompositeCounts>& comps = counts.composites;
 
   // Assemble the table.
   ScoreTable out;
@@ -166,10 +126,10 @@ ScoreTable score(const Responses& responses, const Instrument& inst, const Score
   out.min_n = min_n;
   out.conf_level = options.conf_level;
   out.composite = options.composite;
-  out.n_rows = static_cast<std::int64_t>(p.n_rows);
+  out.n_rows = counts.n_rows;
   out.n_scored = scored[0];
-  out.n_excluded = p.n_excluded;
-  out.unit_labels = p.unit_labels;
+  out.n_excluded = counts.n_excluded;
+  out.unit_labels = counts.unit_labels;
   for (const auto& item : inst.items) out.measures.push_back(item.id);
   for (const auto& comp : inst.composites) out.measures.push_back(comp.id);
 
@@ -189,7 +149,7 @@ ScoreTable score(const Responses& responses, const Instrument& inst, const Score
 
   for (std::size_t level = 0; level < levels; ++level) {
     for (std::size_t j = 0; j < k; ++j) {
-      const ItemTally& t = items[level * k + j];
+      const ItemCounts& t = items[level * k + j];
       const std::size_t r = add_row(level, j, Kind::item);
       out.n_respondents[r] = scored[level];
       out.n_valid[r] = t.valid;
@@ -209,14 +169,16 @@ ScoreTable score(const Responses& responses, const Instrument& inst, const Score
     }
     for (std::size_t c = 0; c < nc; ++c) {
       const auto& comp = inst.composites[c];
-      const CompositeTally& ct = comps[level * nc + c];
+      const CompositeCounts& ct = comps[level * nc + c];
       const std::size_t r = add_row(level, k + c, Kind::composite);
+      std::vector<const ItemCounts*> comp_items;
+      for (auto j : comp.items) comp_items.push_back(&items[level * k + j]);
       out.n_respondents[r] = ct.scored;
       double pos = 0, neu = 0, neg = 0;
       std::int64_t pooled_valid = 0, pooled_pos = 0, pooled_neu = 0, pooled_neg = 0, dna = 0;
       int m = 0;
       for (auto j : comp.items) {
-        const ItemTally& t = items[level * k + j];
+        const ItemCounts& t = items[level * k + j];
         dna += t.dna;
         if (t.valid == 0) continue;  // an item nobody answered here is left out (AHRQ)
         ++m;
@@ -234,7 +196,7 @@ ScoreTable score(const Responses& responses, const Instrument& inst, const Score
       out.n_neutral[r] = pooled_neu;
       out.n_negative[r] = pooled_neg;
       out.n_dna[r] = dna;
-      if (ct.scored > 0) out.mean[r] = ct.score_sum / static_cast<double>(ct.scored);
+      if (ct.scored > 0) out.mean[r] = score_sum(ct) / static_cast<double>(ct.scored);
       if (m == 0) continue;
       if (options.composite == CompositeMethod::item_mean) {
         const double pp = pos / m;
@@ -244,8 +206,10 @@ ScoreTable score(const Responses& responses, const Instrument& inst, const Score
         // Effective sample size: p(1-p)/v (Kish); at p = 0 or 1 (v = 0) the respondents are the
         // independent units; never more than the number of answers.
         double n_eff = static_cast<double>(ct.contributing);
-        if (pp > 0 && pp < 1) n_eff = ct.influence_sq > 0 ? pp * (1 - pp) / ct.influence_sq
-                                                          : static_cast<double>(pooled_valid);
+        if (pp > 0 && pp < 1) {
+          const double v = clustered_variance(ct, comp_items);
+          n_eff = v > 0 ? pp * (1 - pp) / v : static_cast<double>(pooled_valid);
+        }
         n_eff = std::min(n_eff, static_cast<double>(pooled_valid));
         const auto [lo, hi] = detail::wilson(pp * n_eff, n_eff, z);
         out.ci_low[r] = 100.0 * lo;
@@ -262,7 +226,7 @@ ScoreTable score(const Responses& responses, const Instrument& inst, const Score
     }
     if (zero_to_hundred) {
       for (std::size_t c = 0; c < nc; ++c) {
-        const CompositeTally& ct = comps[level * nc + c];
+        const CompositeCounts& ct = comps[level * nc + c];
         const Scale& s = inst.scale_of(inst.composites[c].items.front());
         const std::size_t r = add_row(level, k + c, Kind::scale);
         out.n_respondents[r] = ct.scored;
@@ -277,12 +241,12 @@ ScoreTable score(const Responses& responses, const Instrument& inst, const Score
         const auto [lo, hi] = detail::wilson(static_cast<double>(ct.scored_positive), n, z);
         out.ci_low[r] = 100.0 * lo;
         out.ci_high[r] = 100.0 * hi;
-        out.mean[r] = (ct.score_sum / n - s.min) * 100.0 / (s.max - s.min);
+        out.mean[r] = (score_sum(ct) / n - s.min) * 100.0 / (s.max - s.min);
       }
     }
   }
 
-  out.checks = detail::polarity_checks(p, inst);
+  out.checks = detail::polarity_checks(counts.polarity, inst);
   detail::apply_score_suppression(out, inst, min_n);
   return out;
 }

@@ -19,6 +19,7 @@ void to_json(json& j, const Spec& s) {
   j = json{{"chart", to_string(s.chart)},
            {"rules", to_string(s.rules)},
            {"direction", to_string(s.direction)},
+           {"series_direction", names(s.series_direction, [](Direction d) { return to_string(d); })},
            {"profile", to_string(s.profile)},
            {"agg", to_string(s.agg)},
            {"multiply", s.multiply},
@@ -39,6 +40,7 @@ void to_json(json& j, const Spec& s) {
            {"rule_numbers", s.rule_numbers},
            {"runs_method", std::string(to_string(s.runs_method))},
            {"flag_points", s.flag_points ? json(std::string(to_string(*s.flag_points))) : json(nullptr)},
+           {"confidence_level", s.confidence_level ? json(*s.confidence_level) : json(nullptr)},
            {"lambda", s.lambda},
            {"k", s.k},
            {"h", s.h},
@@ -46,6 +48,7 @@ void to_json(json& j, const Spec& s) {
            {"head_start", s.head_start},
            {"center", s.center ? json(*s.center) : json(nullptr)},
            {"sd", s.sd ? json(*s.sd) : json(nullptr)},
+           {"sd_method", s.sd_method ? json(std::string(to_string(*s.sd_method))) : json(nullptr)},
            {"odds_ratio", s.odds_ratio},
            {"limit", s.limit},
            {"n_threads", s.n_threads}};
@@ -53,15 +56,19 @@ void to_json(json& j, const Spec& s) {
 
 void from_json(const json& j, Spec& s) {
   static const std::set<std::string> known{
-      "chart", "rules", "direction", "profile", "agg", "multiply", "target", "cl", "part",
+      "chart", "rules", "direction", "series_direction", "profile", "agg", "multiply", "target", "cl", "part",
       "part_x", "freeze", "exclude", "x_categorical", "y_neg", "screen_mr", "d2", "shift_n",
-      "trend_n", "two_of_three", "trend_ties_break", "rule_numbers", "flag_points", "runs_method", "lambda", "k", "h", "nsigmas",
-      "head_start", "center", "sd", "odds_ratio", "limit", "n_threads"};
+      "trend_n", "two_of_three", "trend_ties_break", "rule_numbers", "flag_points", "confidence_level", "runs_method", "lambda", "k", "h", "nsigmas",
+      "head_start", "center", "sd", "sd_method", "odds_ratio", "limit", "n_threads"};
   check_options(j, known, "spc");
   s = Spec{};
   s.chart = parse_chart(read_name(j, "chart", "run"));
   s.rules = parse_rule_set(read_name(j, "rules", "anhoej"));
   s.direction = parse_direction(read_name(j, "direction", "neutral"));
+  // Results written before per-series directions existed have none (the call's direction).
+  if (j.contains("series_direction") && !j["series_direction"].is_null())
+    names_from(j["series_direction"], s.series_direction, detail::direction_names,
+               "series_direction");
   s.profile = parse_profile(read_name(j, "profile", "qiscope"));
   s.agg = parse_aggregate(read_name(j, "agg", "mean"));
   read(j, "multiply", s.multiply);
@@ -84,6 +91,7 @@ void from_json(const json& j, Spec& s) {
   s.runs_method = parse_runs_method(read_name(j, "runs_method", "anhoej"));
   if (j.contains("flag_points") && !j["flag_points"].is_null())
     s.flag_points = parse_flag_points(read_name(j, "flag_points", "pattern"));
+  read(j, "confidence_level", s.confidence_level);
   read(j, "lambda", s.lambda);
   read(j, "k", s.k);
   read(j, "h", s.h);
@@ -91,6 +99,8 @@ void from_json(const json& j, Spec& s) {
   read(j, "head_start", s.head_start);
   read(j, "center", s.center);
   read(j, "sd", s.sd);
+  if (j.contains("sd_method") && !j["sd_method"].is_null())
+    s.sd_method = parse_sd_method(read_name(j, "sd_method", "rmsdf"));
   read(j, "odds_ratio", s.odds_ratio);
   read(j, "limit", s.limit);
   read(j, "n_threads", s.n_threads);

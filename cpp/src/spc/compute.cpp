@@ -82,6 +82,11 @@ void validate(const Observations& obs, const Spec& spec) {
                       "the " + std::string(to_string(spec.chart)) +
                           " chart takes the raw measurements: rows sharing one x form a "
                           "subgroup, whose size is their number (leave n out)");
+  if ((spec.chart == Chart::xbar || spec.chart == Chart::s) && spec.agg == Aggregate::none)
+    throw input_error("agg", -1, "not_applicable",
+                      "the " + std::string(to_string(spec.chart)) +
+                          " chart needs the rows sharing one x as its subgroup; agg='none' "
+                          "(every row its own point) is for individual values and counts");
   if ((spec.chart == Chart::ra_cusum || spec.chart == Chart::vlad) && obs.risk.empty())
     throw input_error("risk", -1, "required",
                       "the " + std::string(to_string(spec.chart)) + " chart needs predicted risks");
@@ -108,6 +113,13 @@ void validate(const Observations& obs, const Spec& spec) {
       throw input_error("by", row, "missing", "has a missing or negative series code");
     if (!obs.risk.empty() && !(obs.risk[r] >= 0.0 && obs.risk[r] <= 1.0))
       throw input_error("risk", row, "probability", "must be a probability in [0, 1]");
+    const std::int64_t series = obs.series.empty() ? 0 : obs.series[r];
+    if (!spec.series_direction.empty() &&
+        static_cast<std::uint64_t>(series) >= spec.series_direction.size())
+      throw input_error("direction", row, "range",
+                        "series code " + std::to_string(series) + " has no direction (" +
+                            std::to_string(spec.series_direction.size()) +
+                            " given, one per series code)");
   }
   detail::validate_time_weighted(obs, spec);
 }
@@ -241,8 +253,9 @@ Result compute(const Observations& obs, const Spec& spec, const PointColumns& co
   auto row_at = [&](std::size_t k) { return order.empty() ? k : order[k]; };
   // xbar and s use the rows of a subgroup as they are; other charts combine them, but with
   // x omitted every row is its own point (positions are distinct).
-  // Case-level charts (one outcome per patient) never combine rows.
-  const bool row_per_point = detail::is_case_level(spec.chart);
+  // Case-level charts (one outcome per patient) never combine rows, nor does agg="none" (two
+  // events on one day are two events: each row is a point, in input order within equal x).
+  const bool row_per_point = detail::is_case_level(spec.chart) || spec.agg == Aggregate::none;
   auto starts_point = [&](std::size_t k) {
     return k == 0 || row_per_point || series_of(row_at(k)) != series_of(row_at(k - 1)) ||
            x_of(row_at(k)) != x_of(row_at(k - 1));

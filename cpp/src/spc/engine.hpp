@@ -77,6 +77,12 @@ inline bool is_time_weighted(Chart c) {
          c == Chart::ra_cusum || c == Chart::vlad;
 }
 /// Charts of one 0/1 outcome per case: rows are never combined, each row is one point.
+/// The improvement direction of a series: its own (Spec::series_direction, checked to cover
+/// every series code by compute()) or the call's.
+inline Direction direction_of(const Spec& spec, std::int64_t series) {
+  return spec.series_direction.empty() ? spec.direction
+                                       : spec.series_direction[static_cast<std::size_t>(series)];
+}
 inline bool is_case_level(Chart c) {
   return c == Chart::bernoulli_cusum || c == Chart::ra_cusum || c == Chart::vlad;
 }

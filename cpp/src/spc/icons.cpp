@@ -48,7 +48,7 @@ Assurance assurance_of(Direction direction, double target, double lcl, double uc
 void assign_icons(Context& ctx, const std::vector<Phase>& phases) {
   if (phases.empty()) return;
   auto& p = ctx.points;
-  const Direction direction = ctx.spec.direction;
+  const Direction direction = direction_of(ctx.spec, p.series[phases.front().begin]);
   for (const auto& ph : phases)
     for (std::size_t i = ph.begin; i < ph.end; ++i)
       p.point_type[i] = p.special_cause[i] ? type_of(direction, ctx.signal_side[i]) : PointType::common_cause;

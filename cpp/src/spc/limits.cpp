@@ -121,7 +121,8 @@ double individual_value(const Context& ctx, std::size_t i) {
   switch (ctx.spec.agg) {
     case Aggregate::median: return sub.y_median[i];
     case Aggregate::sum: return sub.y_sum[i];
-    case Aggregate::mean: break;
+    case Aggregate::mean:
+    case Aggregate::none: break;  // one row per point: its own value
   }
   return sub.y_mean[i];
 }
@@ -142,7 +143,12 @@ void limits_i(Context& ctx, const Phase& ph) {
   double cl;
   const bool fixed = fixed_cl(ctx, cl);
   const auto [centre, sigma] = individuals(ctx, ph, values, fixed ? &cl : nullptr);
-  for (std::size_t i = ph.begin; i < ph.end; ++i) set_limits(ctx.points, i, centre, sigma);
+  const double tail = probability_tail(ctx);
+  const double z = std::isnan(tail) ? nan : normal_multiple(tail);
+  for (std::size_t i = ph.begin; i < ph.end; ++i) {
+    set_limits(ctx.points, i, centre, sigma);
+    if (!std::isnan(tail)) set_probability_limits(ctx.points, i, {centre - z * sigma, centre + z * sigma});
+  }
 }
 
 void limits_mr(Context& ctx, const Phase& ph) {

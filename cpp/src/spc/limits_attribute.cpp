@@ -79,7 +79,15 @@ void limits_p(Context& ctx, const Phase& ph) {
   const auto& n = ctx.points.n;
   write_limits(ctx, ph, pbar, ctx.spec.chart == Chart::pp,
                [&](std::size_t i) { return std::sqrt(pbar * (1 - pbar) / n[i]); });
-  for (std::size_t i = ph.begin; i < ph.end; ++i) clip_limits(ctx.points, i, 0, 1);
+  const double tail = probability_tail(ctx);
+  ProbabilityLimitsBySize by_size;
+  for (std::size_t i = ph.begin; i < ph.end; ++i) {
+    clip_limits(ctx.points, i, 0, 1);
+    if (std::isnan(tail)) continue;
+    // qcc: limits.np(p̄ n_i, ...) / n_i.
+    const auto counts = by_size.get(n[i], [&] { return binomial_limits(n[i], pbar, tail, ctx.points.row[i]); });
+    set_probability_limits(ctx.points, i, {counts.lower / n[i], counts.upper / n[i]});
+  }
 }
 
 void limits_np(Context& ctx, const Phase& ph) {
@@ -87,6 +95,8 @@ void limits_np(Context& ctx, const Phase& ph) {
   double fixed;
   const bool has_fixed = fixed_cl(ctx, fixed);
   const double pbar = pooled_ratio(ctx, ph);
+  const double tail = probability_tail(ctx);
+  ProbabilityLimitsBySize by_size;
   for (std::size_t i = ph.begin; i < ph.end; ++i) {
     const double n = p.n[i];
     if (!(n > 0)) continue;  // no cases: no centre line or limits for this point
@@ -94,6 +104,10 @@ void limits_np(Context& ctx, const Phase& ph) {
     const double pi = has_fixed ? fixed / n : pbar;
     set_limits(p, i, n * pi, std::sqrt(n * pi * (1 - pi)));
     clip_limits(p, i, 0, n);
+    // With a fixed centre line the proportion differs between sizes too: no cache then.
+    if (!std::isnan(tail))
+      set_probability_limits(p, i, has_fixed ? binomial_limits(n, pi, tail, p.row[i])
+                                             : by_size.get(n, [&] { return binomial_limits(n, pi, tail, p.row[i]); }));
   }
 }
 
@@ -106,9 +120,12 @@ void limits_c(Context& ctx, const Phase& ph) {
       if (in_baseline(ctx, i)) base.push_back(ctx.points.value[i]);
     cbar = mean_of(base);
   }
+  const double tail = probability_tail(ctx);
+  const auto counts = std::isnan(tail) ? ProbabilityLimits{nan, nan} : poisson_limits(cbar, tail, -1);
   for (std::size_t i = ph.begin; i < ph.end; ++i) {
     set_limits(ctx.points, i, cbar, std::sqrt(cbar));
     clip_limits(ctx.points, i, 0, HUGE_VAL);
+    if (!std::isnan(tail)) set_probability_limits(ctx.points, i, counts);
   }
 }
 
@@ -118,7 +135,15 @@ void limits_u(Context& ctx, const Phase& ph) {
   const auto& n = ctx.points.n;
   write_limits(ctx, ph, ubar, ctx.spec.chart == Chart::up,
                [&](std::size_t i) { return std::sqrt(ubar / n[i]); });
-  for (std::size_t i = ph.begin; i < ph.end; ++i) clip_limits(ctx.points, i, 0, HUGE_VAL);
+  const double tail = probability_tail(ctx);
+  ProbabilityLimitsBySize by_size;
+  for (std::size_t i = ph.begin; i < ph.end; ++i) {
+    clip_limits(ctx.points, i, 0, HUGE_VAL);
+    if (std::isnan(tail) || !(n[i] > 0)) continue;
+    // qcc: limits.c(ū n_i, ...) / n_i.
+    const auto counts = by_size.get(n[i], [&] { return poisson_limits(ubar * n[i], tail, ctx.points.row[i]); });
+    set_probability_limits(ctx.points, i, {counts.lower / n[i], counts.upper / n[i]});
+  }
 }
 
 }  // namespace qiscope::spc::detail

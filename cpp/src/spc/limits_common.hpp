@@ -4,7 +4,10 @@
 // them with set_limits; compute_limits (limits.cpp) dispatches on the chart.
 
 #include <cstddef>
+#include <cstdint>
+#include <cmath>
 #include <limits>
+#include <unordered_map>
 #include <vector>
 
 #include "spc/engine.hpp"
@@ -65,6 +68,42 @@ void set_limits(Points& p, std::size_t i, double cl, double sigma);
 /// Truncates point i's limits to [low, high] where they are finite (infinite limits are left
 /// for finish_limits to remove).
 void clip_limits(Points& p, std::size_t i, double low, double high);
+
+// Probability limits, qcc's confidence.level (limits_probability.cpp). Each returns the lower
+// and upper limit of one point; NaN where the parameters leave them undefined.
+struct ProbabilityLimits {
+  double lower;
+  double upper;
+};
+/// (1 - confidence_level) / 2, the probability beyond each limit; NaN for sigma limits.
+double probability_tail(const Context& ctx);
+/// Replaces point i's lcl and ucl (lcl_95 and ucl_95 keep their 2 sigma).
+void set_probability_limits(Points& p, std::size_t i, ProbabilityLimits limits);
+/// qnorm(1 - tail): xbar and i limits are cl ± this multiple of sigma_i.
+double normal_multiple(double tail);
+/// sigma sqrt(qchisq(q, n - 1) / (n - 1)) at q = tail and 1 - tail (S chart).
+ProbabilityLimits sd_limits(double sigma, double n, double tail, std::int64_t row);
+/// Binomial(n, p) quantiles (np chart; the p chart divides by n). `n` must be whole.
+ProbabilityLimits binomial_limits(double n, double p, double tail, std::int64_t row);
+/// Poisson(mean) quantiles (c chart; the u chart's mean is ū n_i, divided by n_i).
+ProbabilityLimits poisson_limits(double mean, double tail, std::int64_t row);
+/// Geometric quantiles of failures before the event, p = 1 / mean_trials (qcc's g chart).
+ProbabilityLimits geometric_limits(double mean_trials, double tail, std::int64_t row);
+/// The limits of a phase's points by the one parameter that varies between them (denominator
+/// or subgroup size), each computed once: a quantile search costs microseconds, and sizes repeat.
+class ProbabilityLimitsBySize {
+ public:
+  template <class Compute>
+  ProbabilityLimits get(double size, Compute compute) {
+    if (std::isnan(size)) return compute();
+    const auto [it, added] = seen_.try_emplace(size, ProbabilityLimits{nan, nan});
+    if (added) it->second = compute();
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<double, ProbabilityLimits> seen_;
+};
 
 // The chart families, one file each.
 void limits_xbar(Context& ctx, const Phase& ph);  // limits_subgroup.cpp

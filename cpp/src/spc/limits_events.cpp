@@ -48,9 +48,12 @@ void limits_g(Context& ctx, const Phase& ph) {
   const double sigma = qcc ? std::sqrt(m * (m - 1)) : std::sqrt(m * (m + 1));
   double drawn = m;
   if (!qcc) drawn = has_fixed ? geometric_median_factor * m : median_of(base);
+  const double tail = probability_tail(ctx);  // set only under profile qcc (resolve)
+  const auto trials = std::isnan(tail) ? ProbabilityLimits{nan, nan} : geometric_limits(m, tail, -1);
   for (std::size_t i = ph.begin; i < ph.end; ++i) {
     set_limits(p, i, m, sigma);
     clip_limits(p, i, 0, HUGE_VAL);
+    if (!std::isnan(tail)) set_probability_limits(p, i, trials);
     p.cl[i] = drawn;
   }
 }

@@ -128,10 +128,14 @@ void limits_xbar(Context& ctx, const Phase& ph) {
   if (!fixed_cl(ctx, cl)) cl = grand_mean(ctx, base);
   if (ctx.spec.profile == Profile::qcc) {
     const double sigma = qcc_xbar_sigma(ctx, ph, base);
+    const double tail = probability_tail(ctx);
+    const double z = std::isnan(tail) ? nan : normal_multiple(tail);
     for (std::size_t i = ph.begin; i < ph.end; ++i) {
       const double n = size_of(ctx, i);
       // qcc needs every subgroup to have two or more measurements; a single one gets none.
-      set_limits(p, i, cl, n >= 2 ? sigma / std::sqrt(n) : nan);
+      const double se = n >= 2 ? sigma / std::sqrt(n) : nan;
+      set_limits(p, i, cl, se);
+      if (!std::isnan(tail)) set_probability_limits(p, i, {cl - z * se, cl + z * se});
     }
     return;
   }
@@ -162,9 +166,14 @@ void limits_s(Context& ctx, const Phase& ph) {
       cl = total > 0 ? weighted / total : nan;
     }
     const double sigma = qcc_s_sigma(ctx, base);
+    const double tail = probability_tail(ctx);
+    ProbabilityLimitsBySize by_size;
     for (std::size_t i = ph.begin; i < ph.end; ++i) {
-      set_limits(p, i, cl, sigma * c5(size_of(ctx, i)));
+      const double n = size_of(ctx, i);
+      set_limits(p, i, cl, sigma * c5(n));
       clip_limits(p, i, 0, HUGE_VAL);  // an SD is never negative
+      if (!std::isnan(tail))
+        set_probability_limits(p, i, by_size.get(n, [&] { return sd_limits(sigma, n, tail, p.row[i]); }));
     }
     return;
   }

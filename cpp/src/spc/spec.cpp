@@ -76,6 +76,42 @@ void check_rule_numbers(const Spec& spec) {
                             std::string(to_string(spec.rules)) + "' rules are numbered 1 to " +
                             std::to_string(last));
 }
+/// Rules that need the 1- and 2-sigma zones; the zones come from the 3-sigma limits, which
+/// probability limits replace (rules.cpp, patterns.cpp).
+bool uses_sigma_zones(const Spec& spec, const Options& o) {
+  switch (spec.rules) {
+    case RuleSet::mdc: return true;  // two of three beyond 2 sigma
+    case RuleSet::western_electric: return (o.rule_mask & 0b110u) != 0;  // rules 2 and 3
+    case RuleSet::nelson: return (o.rule_mask & 0b11110000u) != 0;      // rules 5 to 8
+    default: return false;
+  }
+}
+
+/// qcc's confidence.level: a probability in (0, 1), for the charts qcc 2.7 defines probability
+/// limits for (limits.xbar, limits.xbar.one, limits.S, limits.p, limits.np, limits.c,
+/// limits.u, limits.g), with qcc's own sigma and centre (profile qcc), and no rule that needs
+/// the sigma zones the probability limits no longer define.
+void check_confidence_level(const Spec& spec, const Options& o) {
+  if (!spec.confidence_level) return;
+  const double level = *spec.confidence_level;
+  if (!(level > 0 && level < 1))
+    throw input_error("confidence_level", -1, "range", "must be a probability strictly between 0 and 1");
+  const Chart c = spec.chart;
+  const bool defined = c == Chart::xbar || c == Chart::i || c == Chart::s || c == Chart::p ||
+                       c == Chart::np || c == Chart::c || c == Chart::u || c == Chart::g;
+  if (!defined)
+    throw input_error("confidence_level", -1, "not_applicable",
+                      "qcc has no probability limits for the " + std::string(to_string(c)) +
+                          " chart (only xbar, i, s, p, np, c, u and g)");
+  if (spec.profile != Profile::qcc)
+    throw input_error("confidence_level", -1, "profile",
+                      "probability limits are qcc's, on qcc's centre and sigma: use profile='qcc'");
+  if (uses_sigma_zones(spec, o))
+    throw input_error("confidence_level", -1, "sigma_zones",
+                      "the chosen rules use the 1- and 2-sigma zones, which probability limits do "
+                      "not define (use the rules 1 and 4 of western_electric, or anhoej or ihi)");
+}
+
 }  // namespace
 
 Options resolve(const Spec& spec) {
@@ -164,6 +200,7 @@ Options resolve(const Spec& spec) {
     o.rule_mask = 0;
     for (int k : spec.rule_numbers) o.rule_mask |= 1u << (k - 1);
   }
+  check_confidence_level(spec, o);
   if (!(o.d2 > 0) || o.d2 > max_magnitude)
     throw input_error("d2", -1, "range", "must be a positive number (the bias constant of moving ranges)");
   // A shift or trend of fewer than 2 points is no pattern (every point would be flagged).

@@ -17,6 +17,8 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include <qiscope/error.hpp>
 #include <qiscope/spc/constants.hpp>
@@ -54,51 +56,135 @@ double baseline_mean(const Context& ctx, const Phase& ph) {
   return count > 0 ? sum / count : nan;
 }
 
-/// d2(n) = E[range of n normal values] / sigma for n = 2..25, to three decimals as tabulated
-/// (Montgomery, Appendix VI) and as qcc 2.7 uses them (`exp.R.unscaled`).
-constexpr double d2_table[] = {1.128, 1.693, 2.059, 2.326, 2.534, 2.704, 2.847, 2.970,
-                               3.078, 3.173, 3.258, 3.336, 3.407, 3.472, 3.532, 3.588,
-                               3.640, 3.689, 3.735, 3.778, 3.819, 3.858, 3.895, 3.931};
-
-/// Process sigma of single values, from the baseline (unless `sd` is given).
-/// Individuals (every baseline point one row): mean moving range / d2, exactly the I chart's
-/// estimate under the same profile (qcc: d2 = 1.128, unscreened; qiscope: d2 = 2/sqrt(pi)).
-/// Subgroups: the pooled standard deviation over c4 of its degrees of freedom + 1, qcc's
-/// "RMSDF" (Montgomery §6.3.2); subgroups of one row add no degrees of freedom. Under
-/// profile qcc, subgroups of 2 to 25 rows use qcc's default instead, "UWAVE-R": the mean of
-/// R_i / d2(n_i).
-double baseline_sigma(const Context& ctx, const Phase& ph) {
-  if (ctx.spec.sd) return *ctx.spec.sd;
-  const auto& p = ctx.points;
-  bool individuals = true, in_d2_table = true;
+/// The baseline points whose observations enter the statistic.
+std::vector<std::size_t> baseline_points(const Context& ctx, const Phase& ph) {
+  std::vector<std::size_t> out;
   for (std::size_t i = ph.begin; i < ph.end; ++i)
-    if (observed_baseline(ctx, i)) {
-      if (p.y_count[i] > 1) individuals = false;
-      if (p.y_count[i] < 2 || p.y_count[i] > 25) in_d2_table = false;
-    }
-  if (!individuals && in_d2_table && ctx.spec.profile == Profile::qcc) {
-    double sum = 0, count = 0;
-    for (std::size_t i = ph.begin; i < ph.end; ++i)
-      if (observed_baseline(ctx, i)) {
-        sum += ctx.sub.y_range[i] / d2_table[p.y_count[i] - 2];
-        ++count;
-      }
-    return sum / count;
+    if (observed_baseline(ctx, i)) out.push_back(i);
+  return out;
+}
+
+/// Weighted mean of per-subgroup sigma estimates: Σ w_i σ_i / Σ w_i.
+template <class Estimate, class Weight>
+double weighted_mean(const Context& ctx, const std::vector<std::size_t>& points, Estimate sigma_of,
+                     Weight weight_of) {
+  double sum = 0, weights = 0;
+  for (std::size_t i : points) {
+    const int n = static_cast<int>(ctx.points.y_count[i]);
+    const double w = weight_of(n);
+    sum += w * sigma_of(i, n);
+    weights += w;
   }
-  if (individuals) {
-    std::vector<double> values(ph.size(), nan);
-    for (std::size_t i = ph.begin; i < ph.end; ++i)
-      if (observed(ctx, i)) values[i - ph.begin] = ctx.sub.y_mean[i];
-    return mean_moving_range(ctx, ph, values) / ctx.options.d2;
+  return sum / weights;
+}
+
+/// Sigma from the subgroups' ranges or standard deviations, qcc 2.7's `sd.xbar` (Montgomery
+/// §6.3; ASTM STP 15D). UWAVE: the plain mean of R_i / d2(n_i) or s_i / c4(n_i). MVLUE: the
+/// minimum-variance weighted mean, weights (d2 / d3)² for ranges and c4² / (1 − c4²) for SDs,
+/// the inverse relative variances of the unbiased estimates. RMSDF: the pooled SD over
+/// c4(Σ(n_i − 1) + 1); subgroups of one row add no degrees of freedom.
+double subgroup_sigma(const Context& ctx, const std::vector<std::size_t>& points, SdMethod method) {
+  const auto& sub = ctx.sub;
+  std::unordered_map<int, double> c4_by_size;  // c4 is a gamma ratio: once per size
+  const auto c4_of = [&](int n) {
+    const auto [it, added] = c4_by_size.try_emplace(n, nan);
+    if (added) it->second = c4(n);
+    return it->second;
+  };
+  const auto by_range = [&](std::size_t i, int n) { return sub.y_range[i] / d2_qcc_table(n); };
+  const auto by_sd = [&](std::size_t i, int n) { return sub.y_sd[i] / c4_of(n); };
+  switch (method) {
+    case SdMethod::uwave_r: return weighted_mean(ctx, points, by_range, [](int) { return 1.0; });
+    case SdMethod::uwave_sd: return weighted_mean(ctx, points, by_sd, [](int) { return 1.0; });
+    case SdMethod::mvlue_r:
+      return weighted_mean(ctx, points, by_range, [](int n) {
+        const double ratio = d2_qcc_table(n) / d3_qcc_table(n);
+        return ratio * ratio;
+      });
+    case SdMethod::mvlue_sd:
+      return weighted_mean(ctx, points, by_sd, [&](int n) {
+        const double c = c4_of(n);
+        return c * c / (1 - c * c);
+      });
+    default: break;
   }
   double squares = 0, df = 0;
-  for (std::size_t i = ph.begin; i < ph.end; ++i)
-    if (observed_baseline(ctx, i) && p.y_count[i] > 1) {
-      const double d = static_cast<double>(p.y_count[i] - 1);
-      squares += d * ctx.sub.y_sd[i] * ctx.sub.y_sd[i];
+  for (std::size_t i : points)
+    if (ctx.points.y_count[i] > 1) {
+      const double d = static_cast<double>(ctx.points.y_count[i] - 1);
+      squares += d * sub.y_sd[i] * sub.y_sd[i];
       df += d;
     }
   return std::sqrt(squares / df) / c4(df + 1);
+}
+
+/// Sigma of single values, qcc 2.7's `sd.xbar.one`. MR: the mean moving range / d2, exactly the
+/// I chart's estimate under the same profile (qcc: d2 = 1.128, unscreened; qiscope: 2/sqrt(pi)).
+/// SD: the sample SD of the baseline values over c4(n).
+double individuals_sigma(const Context& ctx, const Phase& ph, const std::vector<std::size_t>& points,
+                         SdMethod method) {
+  if (method == SdMethod::sd) {
+    const double n = static_cast<double>(points.size());
+    double sum = 0, squares = 0;
+    for (std::size_t i : points) sum += ctx.sub.y_mean[i];
+    const double mean = sum / n;
+    for (std::size_t i : points) squares += (ctx.sub.y_mean[i] - mean) * (ctx.sub.y_mean[i] - mean);
+    return std::sqrt(squares / (n - 1)) / c4(n);
+  }
+  std::vector<double> values(ph.size(), nan);
+  for (std::size_t i = ph.begin; i < ph.end; ++i)
+    if (observed(ctx, i)) values[i - ph.begin] = ctx.sub.y_mean[i];
+  return mean_moving_range(ctx, ph, values) / ctx.options.d2;
+}
+
+bool is_individuals_method(SdMethod m) { return m == SdMethod::mr || m == SdMethod::sd; }
+
+/// An explicit sd_method must fit the baseline as qcc requires: single values for mr and sd
+/// (qcc's xbar.one), subgroups of at least 2 rows for the others (sd.xbar: "group sizes must
+/// be larger than one"), and at most 25 rows for the range methods, beyond qcc's d2 table
+/// (where qcc returns NA).
+void check_sd_method_fits(const Context& ctx, const std::vector<std::size_t>& points, SdMethod m) {
+  const std::string name(to_string(m));
+  for (std::size_t i : points) {
+    const std::int64_t n = ctx.points.y_count[i], row = ctx.points.row[i];
+    if (is_individuals_method(m) && n > 1)
+      throw input_error("sd_method", row, "single_values",
+                        "'" + name + "' estimates sigma from single values, but this point is a "
+                        "subgroup of " + std::to_string(n) + " rows (use 'uwave_r', 'uwave_sd', "
+                        "'mvlue_r', 'mvlue_sd' or 'rmsdf')");
+    if (!is_individuals_method(m) && n < 2)
+      throw input_error("sd_method", row, "subgroups",
+                        "'" + name + "' estimates sigma within subgroups, but this point has a "
+                        "single row (use 'mr' or 'sd' for single values)");
+    if ((m == SdMethod::uwave_r || m == SdMethod::mvlue_r) && n > 25)
+      throw input_error("sd_method", row, "subgroup_size",
+                        "'" + name + "' needs subgroups of at most 25 rows (qcc's d2 table); "
+                        "this one has " + std::to_string(n) + " (use 'uwave_sd', 'mvlue_sd' or 'rmsdf')");
+  }
+}
+
+/// Process sigma of single values, from the baseline: `sd` if given, else `sd_method`, else
+/// the profile's default. Default for individuals (every baseline point one row): "mr".
+/// Default for subgroups: "rmsdf", or under profile qcc, when every subgroup has 2 to 25 rows,
+/// qcc's own default "uwave_r" (qcc 2.7 `qcc`: "UWAVE-R" unless any size > 25).
+double baseline_sigma(const Context& ctx, const Phase& ph) {
+  if (ctx.spec.sd) return *ctx.spec.sd;
+  const auto points = baseline_points(ctx, ph);
+  if (ctx.spec.sd_method) {
+    const SdMethod m = *ctx.spec.sd_method;
+    check_sd_method_fits(ctx, points, m);
+    if (points.empty()) return nan;
+    return is_individuals_method(m) ? individuals_sigma(ctx, ph, points, m) : subgroup_sigma(ctx, points, m);
+  }
+  bool individuals = true, in_d2_table = true;
+  for (std::size_t i : points) {
+    const std::int64_t n = ctx.points.y_count[i];
+    if (n > 1) individuals = false;
+    if (n < 2 || n > 25) in_d2_table = false;
+  }
+  if (individuals) return individuals_sigma(ctx, ph, points, SdMethod::mr);
+  const bool qcc_default = in_d2_table && ctx.spec.profile == Profile::qcc;
+  return subgroup_sigma(ctx, points, qcc_default ? SdMethod::uwave_r : SdMethod::rmsdf);
 }
 
 /// Points of EWMA and CUSUM charts are subgroups: y is the mean of their rows, n their number.
@@ -239,9 +325,11 @@ void validate_time_weighted(const Observations& obs, const Spec& spec) {
   const std::string name = chart_name(spec);
   reject_if(!obs.risk.empty() && c != Chart::ra_cusum && c != Chart::vlad, "risk",
             name + " takes no predicted risk (ra_cusum and vlad do)");
+  const bool measurements = c == Chart::ewma || c == Chart::cusum;
+  reject_if(!measurements && spec.sd_method.has_value(), "sd_method",
+            name + " takes no sd_method= (ewma and cusum do)");
   if (!is_time_weighted(c)) return;
   const bool case_level = is_case_level(c);
-  const bool measurements = c == Chart::ewma || c == Chart::cusum;
 
   reject_if(spec.rules != RuleSet::anhoej, "rules",
             name + " signals at its own limits; rule sets do not apply");
@@ -249,9 +337,12 @@ void validate_time_weighted(const Observations& obs, const Spec& spec) {
             name + " accumulates over time: x must be dates or numbers, or omitted (row order)");
   reject_if(spec.cl.has_value(), "cl", name + " has no fixed centre line option (ewma and cusum take center=)");
   reject_if(!spec.y_neg, "y_neg", name + " never truncates its limits");
-  reject_if(spec.agg != Aggregate::mean, "agg",
+  // `none` is natural for all of them: a case-level chart never combines rows anyway, and
+  // EWMA/CUSUM then chart single values (subgroups of one row).
+  reject_if(spec.agg != Aggregate::mean && spec.agg != Aggregate::none, "agg",
             case_level ? name + " never combines rows: each row is one case"
-                       : name + " charts the mean of the rows sharing an x (its subgroup)");
+                       : name + " charts the mean of the rows sharing an x (its subgroup), or each "
+                                "row with agg='none'");
   reject_if(!obs.n.empty(), "n",
             case_level ? name + " takes one 0/1 outcome per row; a denominator does not apply"
                        : name + " charts subgroup means (rows sharing an x); a denominator does not apply");
@@ -264,6 +355,9 @@ void validate_time_weighted(const Observations& obs, const Spec& spec) {
   reject_if(!measurements && (spec.center.has_value() || spec.sd.has_value()),
             spec.center ? "center" : "sd", name + " takes no center= or sd= (ewma and cusum do)");
 
+  // One source of sigma: a given sd and a method to estimate it would contradict each other.
+  reject_if(spec.sd.has_value() && spec.sd_method.has_value(), "sd_method",
+            "give either sd= (a known sigma) or sd_method= (how to estimate it), not both");
   if (spec.center) require(std::isfinite(*spec.center), "center", "must be a finite number");
   if (spec.sd) require(positive_finite(*spec.sd), "sd", "must be a positive number");
   switch (c) {

@@ -103,17 +103,24 @@ def score(
                                   composite, reverse_by)
     except InputError as err:
         raise renamed(err, data.unit_name) from None
-    table = _frame(out, data.unit_labels, data.unit_name)
+    return scored_table(out, inst, data.unit_labels, data.unit_name if data.unit is not None else None,
+                        conf_level=conf_level, composite=composite)
+
+
+def scored_table(out: dict[str, Any], inst: Instrument, unit_labels: pd.Index | None, unit_name: str | None, *,
+                 conf_level: float, composite: str) -> ScoreTable:
+    """The ScoreTable of the core's columns ``out`` (from ``score`` or ``score_from_counts``)."""
+    table = _frame(out, unit_labels, unit_name or "unit")
     table.attrs.update({
         "instrument": inst.name,
         "min_n": int(out["min_n"]),
         "conf_level": float(conf_level),
         "composite": composite,
-        "unit": data.unit_name if data.unit is not None else None,
+        "unit": unit_name,
         "n_rows": int(out["n_rows"]),
         "n_scored": int(out["n_scored"]),
         "n_excluded": int(out["n_excluded"]),
-        "polarity_checks": warn_polarity(out["checks"]),
+        "polarity_checks": warn_polarity(out["checks"], stacklevel=4),
     })
     return ScoreTable.of(table)
 

@@ -72,7 +72,9 @@ def describe(result: SPCResult) -> str:
     parts = [chart_name(result.chart), f"rules: {spec.get('rules')}"]
     if spec.get("profile") not in (None, "qiscope"):
         parts.append(f"profile: {spec['profile']}")
-    if spec.get("direction") not in (None, "neutral"):
+    if spec.get("series_direction"):
+        parts.append("improvement: per series")
+    elif spec.get("direction") not in (None, "neutral"):
         parts.append(f"improvement: {spec['direction']}")
     n_series = len(result.series())
     parts.append(f"{n_series} series" if result.by else "1 series")

@@ -5,9 +5,10 @@ for every indicator, its latest value, its target, a variation icon and an assur
 then every indicator's chart. The page needs no network to view and prints cleanly.
 
 The statistics come from as few ``qi.spc(..., by=indicator)`` calls as the data allow: one per
-distinct (chart, direction, multiply, has-denominator) combination, because those are options
-of a whole call. Indicators that share them - typically most of a board's - are computed
-together in the C++ core; there is no per-indicator loop over the statistics.
+distinct (chart, multiply, has-denominator) combination, because those are options of a whole
+call; each indicator's improvement direction goes with it (``direction=`` as a mapping).
+Indicators that share them - typically most of a board's - are computed together in the C++
+core; there is no per-indicator loop over the statistics.
 """
 
 from __future__ import annotations
@@ -157,8 +158,10 @@ def board_report(data: Any, *, indicator: str = "indicator", date: str = "date",
 
     results: list[SPCResult] = []
     where: dict[Any, int] = {}
-    for (c, d, m, with_n), members in config.groupby(["chart", "direction", "multiply", "has_n"], sort=False):
+    for (c, m, with_n), members in config.groupby(["chart", "multiply", "has_n"], sort=False):
         rows = frame if len(members) == len(config) else frame[frame[ind].isin(members.index)]
+        directions = members["direction"]
+        d = directions.iloc[0] if directions.nunique() == 1 else directions.to_dict()
         result = spc(rows, y=y, n=den if with_n else None, x=x, by=ind, chart=c, direction=d, multiply=m,
                      target=target_arg, part=phase_col, rules=_rules_for(c, rules, profile), profile=profile)
         where.update(dict.fromkeys(members.index, len(results)))
@@ -166,6 +169,7 @@ def board_report(data: Any, *, indicator: str = "indicator", date: str = "date",
     order = list(config.index)
     table = pd.concat([_latest(r, ind) for r in results], ignore_index=True)
     table = table.set_index(ind).loc[order].reset_index()
+    table.insert(2, "direction", config["direction"].reindex(order).to_numpy())
     return BoardReport(results=results, table=table, indicator=ind, title=title, intro=intro, _where=where)
 
 
@@ -234,7 +238,6 @@ def _latest(result: SPCResult, ind: str) -> pd.DataFrame:
     icons = result.summary.groupby(ind, sort=False, observed=True).tail(1).set_index(ind)
     out = pd.DataFrame(index=icons.index)
     out["chart"] = result.chart
-    out["direction"] = result.spec.get("direction")
     out["latest"] = last["x"].reindex(out.index)
     out["value"] = last["value"].reindex(out.index)
     out["target"] = last["target"].reindex(out.index) if "target" in last.columns else np.nan

@@ -25,4 +25,8 @@ double b4(double n, double k = 3.0);
 /// outside that range. Only the qcc profile uses it, to reproduce qcc to the last digit.
 double d2_qcc_table(int n);
 
+/// d3(n) = sd(R) / sigma as qcc tabulates it (`se.R.unscaled`, 7 decimals, n = 2..50); NaN
+/// outside that range. Used by qcc's MVLUE-R weights (d2 / d3)^2.
+double d3_qcc_table(int n);
+
 }  // namespace qiscope::spc

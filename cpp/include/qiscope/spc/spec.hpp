@@ -18,6 +18,10 @@ struct Spec {
   /// given (ptd, mdc_excel: mdc; qcc: western_electric); here it is always explicit.
   RuleSet rules = RuleSet::anhoej;
   Direction direction = Direction::neutral;
+  /// The direction of each series, indexed by its series code (Observations::series; code 0
+  /// without series), for many indicators in one call that improve in different directions.
+  /// Empty: `direction` for every series.
+  std::vector<Direction> series_direction;
   Profile profile = Profile::qiscope;
   Aggregate agg = Aggregate::mean;
 
@@ -57,6 +61,11 @@ struct Spec {
   /// them; qcc: 1 and 4). Only for those two rule sets.
   std::vector<int> rule_numbers;
   std::optional<FlagPoints> flag_points;  ///< which points of a pattern are flagged
+  /// qcc's `confidence.level`, in (0, 1): lcl and ucl become probability limits, the
+  /// (1 - level) / 2 and 1 - (1 - level) / 2 quantiles of the statistic's distribution, instead
+  /// of 3 sigma (profile qcc; charts xbar, i, s, p, np, c, u, g). lcl_95 and ucl_95 stay at
+  /// 2 sigma. Unset: sigma limits.
+  std::optional<double> confidence_level;
 
   // Time-weighted charts.
   double lambda = 0.2;                 ///< EWMA smoothing
@@ -66,6 +75,9 @@ struct Spec {
   double head_start = 0.0;             ///< CUSUM fast initial response
   std::optional<double> center;        ///< EWMA/CUSUM target mean (default: baseline mean)
   std::optional<double> sd;            ///< EWMA/CUSUM process sigma (default: from the data)
+  /// EWMA/CUSUM: how sigma is estimated from the baseline (unset: the profile's default, see
+  /// baseline_sigma in time_weighted.cpp). Giving it with `sd` is an error.
+  std::optional<SdMethod> sd_method;
   double odds_ratio = 2.0;             ///< Bernoulli and risk-adjusted CUSUM: odds ratio to detect
   double limit = 3.5;                  ///< Bernoulli and risk-adjusted CUSUM: decision limit
 

@@ -27,8 +27,10 @@ enum class Direction : std::uint8_t { neutral, increase, decrease };
 enum class Profile : std::uint8_t { qiscope, qicharts2, ptd, mdc_excel, qcc };
 
 /// How rows sharing one x are combined into one point (outside xbar/s; counts and
-/// denominators are always summed).
-enum class Aggregate : std::uint8_t { mean, median, sum };
+/// denominators are always summed). `none`: every row is its own point, in input order
+/// within equal x; for event charts (g, t), where two events on one day are two events
+/// (qicharts2 issue #47), and not for xbar/s, whose rows sharing x are the subgroup.
+enum class Aggregate : std::uint8_t { mean, median, sum, none };
 
 /// The 2-of-3 rule of Making Data Count: `legacy` (PTD 0.2.2: points beyond 3 sigma do not count)
 /// or `mdc2023` (since November 2023 every point beyond 2 sigma counts).
@@ -42,6 +44,13 @@ enum class RunsMethod : std::uint8_t { anhoej, bestbox, cutbox };
 /// NHSRplotthedots') or only those where it is complete and after (`completing`, as qcc: from the
 /// 7th point of a run of 7, the newest point of a 2-of-3 window).
 enum class FlagPoints : std::uint8_t { pattern, completing };
+
+/// How EWMA and CUSUM estimate the process sigma from the baseline: qcc 2.7's `std.dev` methods
+/// (sd.xbar, sd.xbar.one) in snake case. Subgroups: `uwave_r` mean of R_i / d2(n_i), `uwave_sd`
+/// mean of s_i / c4(n_i), `mvlue_r` and `mvlue_sd` their minimum-variance weighted means,
+/// `rmsdf` pooled SD / c4(sum(n_i - 1) + 1). Single values: `mr` mean moving range / d2, `sd`
+/// sample SD / c4(n).
+enum class SdMethod : std::uint8_t { uwave_r, uwave_sd, mvlue_r, mvlue_sd, rmsdf, mr, sd };
 
 /// The meaning of one point, for colouring.
 enum class PointType : std::uint8_t { common_cause, improvement, concern, neutral };
@@ -74,14 +83,19 @@ inline constexpr NameTable<Direction, 3> direction_names{{
 inline constexpr NameTable<Profile, 5> profile_names{{
     {Profile::qiscope, "qiscope"}, {Profile::qicharts2, "qicharts2"}, {Profile::ptd, "ptd"},
     {Profile::mdc_excel, "mdc_excel"}, {Profile::qcc, "qcc"}}};
-inline constexpr NameTable<Aggregate, 3> aggregate_names{{
-    {Aggregate::mean, "mean"}, {Aggregate::median, "median"}, {Aggregate::sum, "sum"}}};
+inline constexpr NameTable<Aggregate, 4> aggregate_names{{
+    {Aggregate::mean, "mean"}, {Aggregate::median, "median"}, {Aggregate::sum, "sum"},
+    {Aggregate::none, "none"}}};
 inline constexpr NameTable<TwoOfThree, 2> two_of_three_names{{
     {TwoOfThree::legacy, "legacy"}, {TwoOfThree::mdc2023, "2023"}}};
 inline constexpr NameTable<RunsMethod, 3> runs_method_names{{
     {RunsMethod::anhoej, "anhoej"}, {RunsMethod::bestbox, "bestbox"}, {RunsMethod::cutbox, "cutbox"}}};
 inline constexpr NameTable<FlagPoints, 2> flag_points_names{{
     {FlagPoints::pattern, "pattern"}, {FlagPoints::completing, "completing"}}};
+inline constexpr NameTable<SdMethod, 7> sd_method_names{{
+    {SdMethod::uwave_r, "uwave_r"}, {SdMethod::uwave_sd, "uwave_sd"}, {SdMethod::mvlue_r, "mvlue_r"},
+    {SdMethod::mvlue_sd, "mvlue_sd"}, {SdMethod::rmsdf, "rmsdf"}, {SdMethod::mr, "mr"},
+    {SdMethod::sd, "sd"}}};
 inline constexpr NameTable<PointType, 4> point_type_names{{
     {PointType::common_cause, "common_cause"}, {PointType::improvement, "improvement"},
     {PointType::concern, "concern"}, {PointType::neutral, "neutral"}}};
@@ -125,6 +139,7 @@ inline std::string_view to_string(Aggregate v) { return detail::name_of(detail::
 inline std::string_view to_string(TwoOfThree v) { return detail::name_of(detail::two_of_three_names, v); }
 inline std::string_view to_string(RunsMethod v) { return detail::name_of(detail::runs_method_names, v); }
 inline std::string_view to_string(FlagPoints v) { return detail::name_of(detail::flag_points_names, v); }
+inline std::string_view to_string(SdMethod v) { return detail::name_of(detail::sd_method_names, v); }
 inline std::string_view to_string(PointType v) { return detail::name_of(detail::point_type_names, v); }
 inline std::string_view to_string(Variation v) { return detail::name_of(detail::variation_names, v); }
 inline std::string_view to_string(Assurance v) { return detail::name_of(detail::assurance_names, v); }
@@ -141,5 +156,6 @@ inline Aggregate parse_aggregate(std::string_view s) { return detail::parse_name
 inline TwoOfThree parse_two_of_three(std::string_view s) { return detail::parse_name(detail::two_of_three_names, s, "two_of_three"); }
 inline RunsMethod parse_runs_method(std::string_view s) { return detail::parse_name(detail::runs_method_names, s, "runs_method"); }
 inline FlagPoints parse_flag_points(std::string_view s) { return detail::parse_name(detail::flag_points_names, s, "flag_points"); }
+inline SdMethod parse_sd_method(std::string_view s) { return detail::parse_name(detail::sd_method_names, s, "sd_method"); }
 
 }  // namespace qiscope::spc
