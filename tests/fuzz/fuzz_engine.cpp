@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <limits>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <qiscope/io/json.hpp>
@@ -119,6 +120,9 @@ void fuzz_spc(FuzzedDataProvider& in) {
     spec.series_direction.resize(in.ConsumeIntegralInRange<std::size_t>(0, 5));
     for (auto& d : spec.series_direction) d = pick<Direction>(in, 3);
   }
+  // The engine computes whole series in batches of points (bounded memory at scale); a batch
+  // of a few points must give the same result, bit for bit, as the default single batch.
+  const std::size_t batch_points = in.ConsumeIntegralInRange<std::size_t>(1, 8);
 
   show(spec, {{"y", y}, {"n", n}, {"series", series}, {"x", x}, {"phase", phase}, {"exclude", exclude},
               {"target", target}, {"risk", risk}});
@@ -126,6 +130,9 @@ void fuzz_spc(FuzzedDataProvider& in) {
   qiscope::fuzz::allowing_input_errors([&] {
     const Result r = compute(obs, spec);
     qiscope::fuzz::expect_sound(qiscope::checks::check_spc_result(r));
+    const Result batched = compute(obs, spec, PointColumns{{}, batch_points});
+    if (nlohmann::json(batched).dump() != nlohmann::json(r).dump())
+      qiscope::fuzz::fail("batches of " + std::to_string(batch_points) + " points changed the result");
   });
 }
 
