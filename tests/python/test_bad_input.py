@@ -353,6 +353,16 @@ def row_hostile_result_json() -> None:
     raises(lambda: qi.SPCResult.from_json(json.dumps({"format": "qiscope.FunnelResult"})), "json", None, "format")
     raises(lambda: qi.FunnelResult.from_json(json.dumps({"format": "qiscope.FunnelResult", "stats": {}})),
            "json", None, "format")
+    # Culture results are read by the C++ reader: member types and column lengths are checked.
+    reliability = qi.culture.reliability(survey(), mini(), "all")
+    assert qi.culture.ReliabilityResult.from_json(reliability.to_json()) == reliability
+    doc = json.loads(reliability.to_json())
+    doc["items"]["sd"] = 0.5  # a number where a column belongs
+    raises(lambda: qi.culture.ReliabilityResult.from_json(json.dumps(doc)), "sd", None, "type")
+    agreement = json.loads(qi.culture.agreement(survey(), mini(), "all", unit="ward").to_json())
+    agreement["units"]["rwg_j"].append(0.5)
+    raises(lambda: qi.culture.AgreementResult.from_json(json.dumps(agreement)), "rwg_j", None, "length")
+    raises(lambda: qi.culture.AgreementResult.from_json(reliability.to_json()), "json", None, "format")
 
 
 @row
@@ -442,14 +452,14 @@ def row_survey_out_of_scale() -> None:
     for bad in (6.0, 0.0, 2.5, -99.0, math.inf):
         frame = survey()
         frame.loc[4, "q2"] = bad
-        raises(lambda frame=frame: qi.culture.score(frame, mini(), unit="ward"), "q2",
-               None if math.isinf(bad) else 4, "numeric" if math.isinf(bad) else "scale")
+        raises(lambda frame=frame: qi.culture.score(frame, mini(), unit="ward"), "q2", 4,
+               "finite" if math.isinf(bad) else "scale")
     frame = survey()
     frame.loc[4, "q2"] = 9  # the declared missing code, and a blank: left out of n_valid
     frame.loc[5, "q2"] = np.nan
     r = overall(qi.culture.score(frame, mini(), unit="ward"), "q2")
     assert r["n_valid"] == 4
-    assert r["percent_positive"] == pytest.approx(100 * 2 / 4, abs=1e-12)  # 4 and 5 among 3, 4, 4, 5
+    assert r["n_positive"] == 3 and r["percent_positive"] == pytest.approx(100 * 3 / 4, abs=1e-12)  # 3, 4, 4, 5
 
 
 @row
