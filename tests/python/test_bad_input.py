@@ -442,7 +442,7 @@ def mini() -> qi.culture.Instrument:
 
 
 def overall(table: pd.DataFrame, measure: str) -> pd.Series:
-    rows = table[table["unit"].isna() & (table["measure"] == measure) & (table["kind"] == "item")]
+    rows = table[table["ward"].isna() & (table["measure"] == measure) & (table["kind"] == "item")]
     assert len(rows) == 1
     return rows.iloc[0]
 
