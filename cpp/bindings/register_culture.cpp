@@ -13,6 +13,7 @@
 
 #include <qiscope/culture.hpp>
 #include <qiscope/error.hpp>
+#include <qiscope/io/json.hpp>
 
 #include "convert.hpp"
 #include "register.hpp"
@@ -219,6 +220,19 @@ std::string gap_values(const py::object& a, const py::object& b, const py::objec
   });
 }
 
+/// A culture result document read by the C++ readers and written again: they check every
+/// member's type, range and column length, which Python's from_json would otherwise take on trust.
+std::string checked_result_json(const std::string& text) {
+  const nlohmann::json doc = io::parse(text, "json");
+  const auto tag = doc.is_object() ? doc.find("format") : doc.end();
+  const std::string format = tag != doc.end() && tag->is_string() ? tag->get<std::string>() : "";
+  if (format == "qiscope.culture.Reliability/1") return nlohmann::json(doc.get<culture::Reliability>()).dump();
+  if (format == "qiscope.culture.Agreement/1") return nlohmann::json(doc.get<culture::Agreement>()).dump();
+  if (format == "qiscope.culture.Gap/1") return nlohmann::json(doc.get<culture::Gap>()).dump();
+  if (format == "qiscope.culture.ScoreTable/1") return nlohmann::json(doc.get<culture::ScoreTable>()).dump();
+  throw input_error("json", -1, "format", "is not a qiscope culture result document");
+}
+
 }  // namespace
 
 void register_culture(py::module_& m) {
@@ -283,6 +297,8 @@ void register_culture(py::module_& m) {
   m.def("gap_values", &gap_values, py::arg("a"), py::arg("b"), py::arg("unit"), py::arg("unit_labels"),
         py::arg("name_a"), py::arg("name_b"), py::arg("min_n"), py::arg("conf_level"), py::arg("positive"),
         "Paired gap between two columns of scored values (JSON).");
+  m.def("checked_result_json", &checked_result_json, py::arg("text"),
+        "A culture result document (JSON) checked by the C++ readers and written again.");
   m.def("min_n_preset", [](const std::string& name) { return culture::min_n_preset(name); }, py::arg("name"));
   m.attr("kind_names") = py::make_tuple("item", "composite", "scale");
   m.attr("reason_names") = reason_names();

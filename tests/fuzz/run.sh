@@ -16,7 +16,8 @@ RUNS=${FUZZ_RUNS:--1}   # -1: no bound
 TIME=${FUZZ_TIME:-60}   # 0: no bound
 JOBS=${JOBS:-2}
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_spec_json fuzz_spc_result_json fuzz_funnel_result_json fuzz_engine)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_spec_json fuzz_spc_result_json fuzz_funnel_result_json fuzz_engine
+  fuzz_instrument_json fuzz_culture_result_json)
 
 # -- clang and libFuzzer: installed when run as root, otherwise the runs are skipped -----------
 probe() {

@@ -13,6 +13,7 @@
 
 #include <qiscope/culture/instrument.hpp>
 #include <qiscope/error.hpp>
+#include <qiscope/io/json.hpp>
 
 namespace qiscope::culture {
 
@@ -60,17 +61,18 @@ void require_object(const json& v, const std::string& path) {
   if (!v.is_object()) fail(path, "type", "must be a JSON object, not " + type_name(v));
 }
 
+std::string join(const std::string& path, const char* key) { return path.empty() ? key : path + "." + key; }
+
 void only_keys(const json& obj, const std::string& path, std::initializer_list<const char*> allowed) {
   for (const auto& item : obj.items()) {
     const std::string& key = item.key();  // a plain reference: clang < 16 cannot capture a structured binding
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
-      fail(path.empty() ? key : path + "." + key, "unknown_key",
+      // An empty key is named by its object (an input_error always names a field).
+      fail(key.empty() ? (path.empty() ? "instrument" : path) : join(path, key.c_str()), "unknown_key",
            "'" + key + "' is not a field of " + (path.empty() ? "an instrument" : path) +
                " (see instrument.schema.json)");
   }
 }
-
-std::string join(const std::string& path, const char* key) { return path.empty() ? key : path + "." + key; }
 
 std::string get_string(const json& obj, const std::string& path, const char* key, bool required,
                        bool allow_empty = true) {
@@ -87,6 +89,9 @@ std::string get_string(const json& obj, const std::string& path, const char* key
 }
 
 int as_int(const json& v, const std::string& where) {
+  // An unsigned JSON integer above 2^63 would wrap to a negative int64 (2^64 - 1 reads as -1).
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > 1000000u)
+    fail(where, "range", "must be between -1000000 and 1000000");
   if (v.is_number_integer()) {
     const auto x = v.get<std::int64_t>();
     if (x < -1000000 || x > 1000000) fail(where, "range", "must be between -1000000 and 1000000");
@@ -333,13 +338,9 @@ Instrument instrument_from_json(const json& doc) {
 }
 
 Instrument parse_instrument(std::string_view json_text) {
-  json doc;
-  try {
-    doc = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    throw input_error("instrument", -1, "json", std::string("not valid JSON: ") + e.what());
-  }
-  return instrument_from_json(doc);
+  // io::parse turns every parser exception into an input_error (a number beyond the double
+  // range is nlohmann's out_of_range, not a parse_error) and bounds the nesting depth.
+  return instrument_from_json(io::parse(json_text, "instrument"));
 }
 
 Instrument load_instrument(const std::filesystem::path& file) {

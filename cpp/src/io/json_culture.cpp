@@ -8,6 +8,8 @@
 #include <qiscope/error.hpp>
 #include <qiscope/io/json_culture.hpp>
 
+#include "json_detail.hpp"
+
 namespace qiscope::culture {
 
 using nlohmann::json;
@@ -37,36 +39,58 @@ std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& ta
   return "";
 }
 
+/// The member `key` of the object `j`; its absence is an input_error naming the key (the
+/// result readers accept only documents these writers could have produced).
+const json& member(const json& j, const char* key) {
+  if (!j.is_object()) throw input_error(key, -1, "type", "is not inside a JSON object");
+  const auto it = j.find(key);
+  if (it == j.end()) throw input_error(key, -1, "required", "is required");
+  return *it;
+}
+
 template <class E, std::size_t N>
 E value_of(const std::array<std::pair<E, std::string_view>, N>& table, const json& j, const char* field) {
+  if (!j.is_null() && !j.is_string()) throw input_error(field, -1, "type", "must be a name (a string)");
   const auto text = j.is_null() ? std::string() : j.get<std::string>();
   for (const auto& [e, name] : table)
     if (name == text) return e;
   throw input_error(field, -1, "unknown_name", "'" + text + "' is not a known value");
 }
 
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-double number(const json& j) { return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>(); }
+using io::detail::number;
 
 // One encode/decode pair per member type: NaN <-> null for doubles, plain JSON otherwise.
+// Decoding checks types and ranges (io::detail): a whole number is never truncated or wrapped.
 json encode(double v) { return number(v); }
-json encode(const std::vector<double>& v) {
-  json out = json::array();
-  for (double x : v) out.push_back(number(x));
-  return out;
-}
+json encode(const std::vector<double>& v) { return io::detail::doubles(v); }
 template <class T>
 json encode(const T& v) {
   return json(v);
 }
-void decode(const json& j, double& v) { v = number(j); }
-void decode(const json& j, std::vector<double>& v) {
-  v.clear();
-  for (const auto& x : j) v.push_back(number(x));
+void decode(const json& j, double& v, const char* key) { v = io::detail::number_from(j, key); }
+void decode(const json& j, std::vector<double>& v, const char* key) { io::detail::doubles_from(j, v, key); }
+void decode(const json& j, bool& v, const char* key) {
+  if (!j.is_boolean()) throw input_error(key, -1, "type", "must be true or false");
+  v = j.get<bool>();
 }
-template <class T>
-void decode(const json& j, T& v) {
-  v = j.get<T>();
+void decode(const json& j, std::string& v, const char* key) {
+  if (!j.is_string()) throw input_error(key, -1, "type", "must be a string");
+  v = j.get<std::string>();
+}
+void decode(const json& j, std::vector<std::string>& v, const char* key) {
+  v.clear();
+  for (const auto& x : io::detail::array_of(j, key)) {
+    if (!x.is_string()) throw input_error(key, -1, "type", "must be an array of strings");
+    v.push_back(x.get<std::string>());
+  }
+}
+template <class Int>
+void decode(const json& j, Int& v, const char* key) {
+  v = io::detail::integer_from<Int>(j, key);
+}
+template <class Int>
+void decode(const json& j, std::vector<Int>& v, const char* key) {
+  io::detail::integers_from(j, v, key);
 }
 
 /// A member written under a key: the same table drives to_json and from_json, so each field's
@@ -80,7 +104,7 @@ void write(json& j, const S& s, const std::array<Field<S, M>, N>& fields) {
 }
 template <class S, class M, std::size_t N>
 void read(const json& j, S& s, const std::array<Field<S, M>, N>& fields) {
-  for (const auto& [key, member] : fields) decode(j.at(key), s.*member);
+  for (const auto& [key, field] : fields) decode(member(j, key), s.*field, key);
 }
 
 template <class S, class... Tables>
@@ -102,12 +126,25 @@ template <class E, std::size_t N>
 void read_names(const std::array<std::pair<E, std::string_view>, N>& table, const json& j, const char* key,
                 std::vector<E>& v) {
   v.clear();
-  for (const auto& x : j.at(key)) v.push_back(value_of(table, x, key));
+  for (const auto& x : io::detail::array_of(member(j, key), key)) v.push_back(value_of(table, x, key));
 }
 
 void check_format(const json& j, const char* format) {
-  if (!j.is_object() || j.value("format", std::string()) != format)
+  const auto tag = j.is_object() ? j.find("format") : j.end();
+  if (!j.is_object() || tag == j.end() || !tag->is_string() || tag->get<std::string>() != format)
     throw input_error("json", -1, "format", std::string("not a ") + format + " document");
+}
+
+/// Throws unless every column of a table read from a document has the length of the first
+/// (plots and tables index them together).
+void check_lengths(std::size_t expected, std::initializer_list<std::pair<const char*, std::size_t>> columns) {
+  for (const auto& [name, size] : columns) io::detail::require_length(size, expected, name);
+}
+
+std::vector<PolarityCheck> checks_from(const json& j) {
+  std::vector<PolarityCheck> out;
+  for (const auto& c : io::detail::array_of(member(j, "checks"), "checks")) out.push_back(c.get<PolarityCheck>());
+  return out;
 }
 
 }  // namespace
@@ -120,10 +157,10 @@ void to_json(json& j, const PolarityCheck& c) {
   j = json{{"item", c.item}, {"composite", c.composite}, {"r_rest", number(c.r_rest)}, {"n", c.n}};
 }
 void from_json(const json& j, PolarityCheck& c) {
-  c.item = j.at("item").get<std::string>();
-  c.composite = j.at("composite").get<std::string>();
-  c.r_rest = number(j.at("r_rest"));
-  c.n = j.at("n").get<std::int64_t>();
+  decode(member(j, "item"), c.item, "item");
+  decode(member(j, "composite"), c.composite, "composite");
+  decode(member(j, "r_rest"), c.r_rest, "r_rest");
+  decode(member(j, "n"), c.n, "n");
 }
 
 // -- score table -------------------------------------------------------------------------------
@@ -160,13 +197,24 @@ void to_json(json& j, const ScoreTable& t) {
 
 void from_json(const json& j, ScoreTable& t) {
   check_format(j, "qiscope.culture.ScoreTable/1");
-  t.composite = value_of(composite_names, j.at("composite"), "composite");
-  t.checks = j.at("checks").get<std::vector<PolarityCheck>>();
+  t.composite = value_of(composite_names, member(j, "composite"), "composite");
+  t.checks = checks_from(j);
   read_all(j, t, score_text, score_int, score_double, score_count, score_names);
-  const json& rows = j.at("rows");
+  const json& rows = member(j, "rows");
   read_names(kind_names, rows, "kind", t.kind);
   read_names(reason_names, rows, "reason", t.reason);
   read_all(rows, t, score_counts, score_measure, score_values, score_flags);
+  const std::size_t n = t.kind.size();
+  check_lengths(n, {{"reason", t.reason.size()}, {"unit", t.unit.size()}, {"measure", t.measure.size()},
+                    {"n_respondents", t.n_respondents.size()}, {"n_valid", t.n_valid.size()},
+                    {"n_positive", t.n_positive.size()}, {"n_neutral", t.n_neutral.size()},
+                    {"n_negative", t.n_negative.size()}, {"n_dna", t.n_dna.size()},
+                    {"percent_positive", t.percent_positive.size()}, {"percent_neutral", t.percent_neutral.size()},
+                    {"percent_negative", t.percent_negative.size()}, {"ci_low", t.ci_low.size()},
+                    {"ci_high", t.ci_high.size()}, {"mean", t.mean.size()}, {"suppressed", t.suppressed.size()}});
+  for (std::size_t i = 0; i < n; ++i)
+    if (t.measure[i] < 0 || static_cast<std::size_t>(t.measure[i]) >= t.measures.size())
+      throw input_error("measure", static_cast<std::int64_t>(i), "range", "is not an index into measures");
 }
 
 // -- reliability ---------------------------------------------------------------------------------
@@ -209,12 +257,18 @@ void to_json(json& j, const Reliability& r) {
 
 void from_json(const json& j, Reliability& r) {
   check_format(j, "qiscope.culture.Reliability/1");
-  r.missing = value_of(missing_names, j.at("missing"), "missing");
-  r.reason = value_of(reason_names, j.at("reason"), "reason");
-  r.checks = j.at("checks").get<std::vector<PolarityCheck>>();
+  r.missing = value_of(missing_names, member(j, "missing"), "missing");
+  r.reason = value_of(reason_names, member(j, "reason"), "reason");
+  r.checks = checks_from(j);
   read_all(j, r, reliability_values, reliability_counts, reliability_flags, reliability_int, reliability_text,
            reliability_notes);
-  read_all(j.at("items"), r.items, item_names, item_counts, item_values);
+  read_all(member(j, "items"), r.items, item_names, item_counts, item_values);
+  const auto& it = r.items;
+  check_lengths(it.item.size(), {{"n_valid", it.n_valid.size()}, {"mean", it.mean.size()}, {"sd", it.sd.size()},
+                                 {"alpha_if_deleted", it.alpha_if_deleted.size()},
+                                 {"std_alpha_if_deleted", it.std_alpha_if_deleted.size()},
+                                 {"average_r_if_deleted", it.average_r_if_deleted.size()},
+                                 {"r_drop", it.r_drop.size()}, {"loading", it.loading.size()}});
 }
 
 // -- agreement -----------------------------------------------------------------------------------
@@ -251,9 +305,14 @@ void to_json(json& j, const Agreement& a) {
 void from_json(const json& j, Agreement& a) {
   check_format(j, "qiscope.culture.Agreement/1");
   read_all(j, a, agreement_values, agreement_counts, agreement_int, agreement_text, agreement_names);
-  const json& units = j.at("units");
+  const json& units = member(j, "units");
   read_names(reason_names, units, "reason", a.reason);
   read_all(units, a, unit_counts, unit_values, unit_flags);
+  check_lengths(a.unit.size(), {{"reason", a.reason.size()}, {"n", a.n.size()},
+                                {"n_respondents", a.n_respondents.size()},
+                                {"mean_item_variance", a.mean_item_variance.size()}, {"rwg_j", a.rwg_j.size()},
+                                {"rwg_lindell", a.rwg_lindell.size()}, {"ad_m", a.ad_m.size()},
+                                {"suppressed", a.suppressed.size()}});
 }
 
 // -- gap -----------------------------------------------------------------------------------------
@@ -286,9 +345,12 @@ void to_json(json& j, const Gap& g) {
 void from_json(const json& j, Gap& g) {
   check_format(j, "qiscope.culture.Gap/1");
   read_all(j, g, gap_text, gap_names, gap_int, gap_double);
-  const json& rows = j.at("rows");
+  const json& rows = member(j, "rows");
   read_names(reason_names, rows, "reason", g.reason);
   read_all(rows, g, gap_counts, gap_values, gap_flags);
+  check_lengths(g.unit.size(), {{"reason", g.reason.size()}, {"n", g.n.size()}, {"n_nonzero", g.n_nonzero.size()},
+                                {"wilcoxon_exact", g.wilcoxon_exact.size()}, {"suppressed", g.suppressed.size()}});
+  for (const auto& [key, column] : gap_values) io::detail::require_length((g.*column).size(), g.unit.size(), key);
 }
 
 }  // namespace qiscope::culture

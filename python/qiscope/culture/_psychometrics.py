@@ -59,8 +59,10 @@ class _JsonResult:
 
     @classmethod
     def from_json(cls, text: str) -> Any:
-        """Rebuild a result written by :meth:`to_json`."""
-        return cls(_parse_json(text))
+        """Rebuild a result written by :meth:`to_json`. The document is read by the C++ reader, which
+        checks every member's type, range and column length (InputError naming the member)."""
+        _parse_json(text)  # text that is not JSON: the same error as every other result
+        return cls(json.loads(_core.culture.checked_result_json(text)))
 
     def _table(self) -> pd.DataFrame:
         columns = self._doc[self._table_key]
