@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 JOBS ?= 2
 APT_PACKAGES := g++ libeigen3-dev libboost-math-dev nlohmann-json3-dev libgtest-dev
 CMAKE_FLAGS ?= -DQISCOPE_WERROR=ON
-SOURCES := $(shell find cpp python -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.py' -o -name '*.json' \) 2>/dev/null) \
+SOURCES := $(shell find cpp python -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.py' -o -name '*.pyi' -o -name '*.json' \) 2>/dev/null) \
            CMakeLists.txt pyproject.toml $(wildcard cmake/*)
 
 .PHONY: all deps venv build-cpp test test-cpp test-fuzz test-python test-sanitize fuzz demo bench clean

@@ -139,4 +139,8 @@ class culture:
         """Paired gap between two columns of scored values (JSON)."""
 
     @staticmethod
+    def checked_result_json(text: str) -> str:
+        """A culture result document (JSON) checked by the C++ readers and written again."""
+
+    @staticmethod
     def min_n_preset(name: str) -> int: ...
