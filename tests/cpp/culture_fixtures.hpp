@@ -75,4 +75,14 @@ inline Data make_data(const std::vector<Row>& rows) {
   return d;
 }
 
+/// The composite's CI of row `c` is Wilson's 95% interval for proportion `pc` at the effective
+/// number of answers `n_eff` (computed independently in the test from the respondents).
+inline void expect_wilson_ci(const qiscope::culture::ScoreTable& t, std::size_t c, double pc, double n_eff) {
+  const double z = 1.959963984540054;
+  const double centre = (pc + z * z / (2 * n_eff)) / (1 + z * z / n_eff);
+  const double half = z * std::sqrt(pc * (1 - pc) / n_eff + z * z / (4 * n_eff * n_eff)) / (1 + z * z / n_eff);
+  EXPECT_NEAR(t.ci_low[c], 100 * (centre - half), 1e-10);
+  EXPECT_NEAR(t.ci_high[c], 100 * (centre + half), 1e-10);
+}
+
 }  // namespace culture_fixtures

@@ -178,11 +178,7 @@ TEST(CultureCounts, CompositeStatisticsMatchRespondentLevelComputation) {
     v += (u / 4) * (u / 4);
   }
   const double n_eff = pc * (1 - pc) / v;
-  const double z = 1.959963984540054;
-  const double centre = (pc + z * z / (2 * n_eff)) / (1 + z * z / n_eff);
-  const double half = z * std::sqrt(pc * (1 - pc) / n_eff + z * z / (4 * n_eff * n_eff)) / (1 + z * z / n_eff);
-  EXPECT_NEAR(t.ci_low[c], 100 * (centre - half), 1e-10);
-  EXPECT_NEAR(t.ci_high[c], 100 * (centre + half), 1e-10);
+  expect_wilson_ci(t, c, pc, n_eff);
 }
 
 TEST(CultureCounts, PolarityCorrelationMatchesPearson) {
