@@ -119,6 +119,20 @@ py::dict compute(const std::string& spec_json, const py::object& y, const py::ob
   return out;
 }
 
+/// x_gap of every point (see spc/gaps.hpp), as a numpy bool array.
+py::array x_gaps(const py::object& series, const py::object& x, const py::object& x_position, double factor,
+                 int n_threads) {
+  auto series_col = column<std::int64_t>(series, "series");
+  auto x_col = column<std::int64_t>(x, "x");
+  auto position_col = column<double>(x_position, "x_position");
+  std::vector<std::uint8_t> flags;
+  {
+    py::gil_scoped_release nogil;  // the spans point into arrays held by the Column objects
+    flags = spc::x_gaps(series_col.view, x_col.view, position_col.view, factor, n_threads);
+  }
+  return to_numpy(std::move(flags)).view("bool");
+}
+
 }  // namespace
 
 void register_spc(py::module_& m) {
@@ -131,6 +145,10 @@ void register_spc(py::module_& m) {
         "Compute SPC charts for many series; returns {'points': {...}, 'phases': {...}}. "
         "point_columns: the point columns to return (None: all); batch_points: points computed "
         "at a time (working memory; the results do not depend on it).");
+  m.def("x_gaps", &x_gaps, py::arg("series"), py::arg("x"), py::arg("x_position"),
+        py::arg("factor") = spc::default_gap_factor, py::arg("n_threads") = 0,
+        "For each point (ordered by series, then x; x codes into x_position), whether its step "
+        "from the previous point of its series is more than factor times the series' median step.");
   m.def("resolve_spec", [](const std::string& spec_json) {
     const auto spec = io::parse(spec_json, "spec").get<spc::Spec>();
     return nlohmann::json(spec).dump();

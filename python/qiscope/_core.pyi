@@ -37,6 +37,17 @@ class spc:
         at a time (bounds the working memory; the results do not depend on it)."""
 
     @staticmethod
+    def x_gaps(
+        series: NDArray[np.int64],
+        x: NDArray[np.int64],
+        x_position: NDArray[np.float64],
+        factor: float = 1.5,
+        n_threads: int = 0,
+    ) -> NDArray[np.bool_]:
+        """For each point (ordered by series, then x; x codes into x_position), whether its step
+        from the previous point of its series is more than factor times the series' median step."""
+
+    @staticmethod
     def resolve_spec(spec_json: str) -> str:
         """Validate a spec (JSON) and return it with every field filled in (JSON)."""
 

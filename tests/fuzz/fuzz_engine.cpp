@@ -123,6 +123,9 @@ void fuzz_spc(FuzzedDataProvider& in) {
   // The engine computes whole series in batches of points (bounded memory at scale); a batch
   // of a few points must give the same result, bit for bit, as the default single batch.
   const std::size_t batch_points = in.ConsumeIntegralInRange<std::size_t>(1, 8);
+  // Positions of the x keys on their axis, for x_gaps on the computed points.
+  std::vector<double> x_position(in.ConsumeIntegralInRange<std::size_t>(0, 21));
+  for (std::size_t k = 0; k < x_position.size(); ++k) x_position[k] = in.ConsumeBool() ? edgy_double(in) : double(k);
 
   show(spec, {{"y", y}, {"n", n}, {"series", series}, {"x", x}, {"phase", phase}, {"exclude", exclude},
               {"target", target}, {"risk", risk}});
@@ -133,6 +136,13 @@ void fuzz_spc(FuzzedDataProvider& in) {
     const Result batched = compute(obs, spec, PointColumns{{}, batch_points});
     if (nlohmann::json(batched).dump() != nlohmann::json(r).dump())
       qiscope::fuzz::fail("batches of " + std::to_string(batch_points) + " points changed the result");
+    const auto gaps = x_gaps(r.points.series, r.points.x, x_position, default_gap_factor, spec.n_threads);
+    if (gaps.size() != r.points.size()) qiscope::fuzz::fail("x_gaps: one flag a point");
+    for (std::size_t i = 0; i < gaps.size(); ++i)
+      if (gaps[i] && (i == 0 || r.points.series[i] != r.points.series[i - 1]))
+        qiscope::fuzz::fail("x_gaps: the first point of a series has no step before it");
+    if (x_gaps(r.points.series, r.points.x, x_position, default_gap_factor, 1) != gaps)
+      qiscope::fuzz::fail("x_gaps: the thread count changed the flags");
   });
 }
 

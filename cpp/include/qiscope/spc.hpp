@@ -6,6 +6,7 @@
 ///     qiscope::spc::Result r = qiscope::spc::compute(observations, spec);
 
 #include <qiscope/spc/constants.hpp>
+#include <qiscope/spc/gaps.hpp>
 #include <qiscope/spc/observations.hpp>
 #include <qiscope/spc/result.hpp>
 #include <qiscope/spc/rules.hpp>
