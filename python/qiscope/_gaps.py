@@ -1,6 +1,7 @@
 """Periods missing from the data: a month with no row at all cannot be kept as a gap (there is
 nothing to keep), but it can be seen. ``x_gap`` flags each point whose step from the previous
-point of its series is more than 1.5 times the series' median step.
+point of its series is more than 1.5 times the series' median step (steps of zero, points
+sharing an x, are one period and not steps).
 
 A flag, not a correction: the chart is computed from the points present, in order, as
 qicharts2 and NHSRplotthedots do. Add the missing period with an empty value to chart it as a
@@ -12,6 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from . import _core
+from ._frames import XAxis
 
 __all__ = ["x_gaps"]
 
@@ -32,18 +36,14 @@ def _as_number(x: pd.Series) -> pd.Series | None:
     return None
 
 
-def x_gaps(x: pd.Series, series: np.ndarray, chart: str, categorical: bool) -> np.ndarray:
-    """For each point (ordered by series, then x), whether a step longer than usual precedes it."""
-    flags = np.zeros(len(x), dtype=bool)
-    if categorical or chart in _IRREGULAR_CHARTS or len(x) < 3:
-        return flags
-    values = _as_number(x.reset_index(drop=True))
-    if values is None:
-        return flags
-    # Points sharing an x (agg="none") are one period, not a step: only steps over time count.
-    step = values.groupby(series).diff()
-    step = step.where(step > 0)
-    typical = step.groupby(series).transform("median")
-    with np.errstate(invalid="ignore"):
-        flags = (step > _GAP_FACTOR * typical).to_numpy(dtype=bool, na_value=False)
-    return flags
+def x_gaps(xaxis: XAxis, series: np.ndarray, x_codes: np.ndarray, chart: str, n_threads: int = 0) -> np.ndarray:
+    """For each point (the core's ``series`` and ``x`` codes, ordered by series, then x),
+    whether a step longer than usual precedes it. The steps and medians are computed in C++
+    (``qiscope::spc::x_gaps``), in parallel over series."""
+    if xaxis.labels is None or xaxis.categorical or chart in _IRREGULAR_CHARTS or len(x_codes) < 3:
+        # Without x the points are positions 1, 2, 3, ...: every step is the typical one.
+        return np.zeros(len(x_codes), dtype=bool)
+    positions = _as_number(pd.Series(xaxis.labels))
+    if positions is None:
+        return np.zeros(len(x_codes), dtype=bool)
+    return _core.spc.x_gaps(series, x_codes, positions.to_numpy(dtype=np.float64), _GAP_FACTOR, n_threads)

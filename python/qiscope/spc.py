@@ -565,7 +565,8 @@ class SPCResult:
         if kept is None or "x_gap" in kept:
             before_gap = list(POINT_COLUMNS)[: list(POINT_COLUMNS).index("x_gap")]
             points.insert(len(by_names) + 1 + sum(c in points.columns for c in before_gap), "x_gap",
-                          x_gaps(points["x"], out["points"]["series"], spec["chart"], xaxis.categorical))
+                          x_gaps(xaxis, out["points"]["series"], out["points"]["x"], spec["chart"],
+                                 spec.get("n_threads", 0)))
         result_spec = dict(spec)
         if kept is not None:
             result_spec["point_columns"] = kept
