@@ -176,6 +176,18 @@ TEST(BadInput, unsorted_x) {
   EXPECT_EQ(b.points.row, (std::vector<std::int64_t>{1, 4, 3, 0, 5, 2}));  // where each point came from
 }
 
+TEST(BadInput, absent_period) {
+  // Months 0-10 without month 4: charted from the ten points present, in order; x_gaps (the
+  // x_gap column) marks month 5, whose step of 2 is over 1.5 times the median step of 1.
+  const Rows rows{{5, 7, 6, 8, 9, 4, 6, 7, 5, 8}, {}, {}, {0, 1, 2, 3, 5, 6, 7, 8, 9, 10}};
+  const auto r = run(rows, chart(spc::Chart::i));
+  ASSERT_EQ(r.points.size(), 10u);
+  std::vector<double> month(11);
+  for (std::size_t k = 0; k < month.size(); ++k) month[k] = static_cast<double>(k);
+  const auto gaps = spc::x_gaps(r.points.series, r.points.x, month);
+  EXPECT_EQ(gaps, (std::vector<std::uint8_t>{0, 0, 0, 0, 1, 0, 0, 0, 0, 0}));
+}
+
 TEST(BadInput, duplicated_x) {
   const Rows rows{{2, 4, 5, 6}, {}, {}, {1, 1, 2, 3}};
   const auto i = run(rows, chart(spc::Chart::i));
