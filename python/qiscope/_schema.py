@@ -36,7 +36,7 @@ POINT_COLUMNS: dict[str, Any] = {
     "value": np.dtype(np.float64),
     "value_lower": np.dtype(np.float64),
     "n_rows": np.dtype(np.int64),
-    "x_gap": np.dtype(bool),  # computed in Python (_gaps.py), not by the core
+    "x_gap": np.dtype(bool),  # from the x labels by _core.spc.x_gaps (_gaps.py), not by compute
     "phase": np.dtype(np.int64),
     "baseline": np.dtype(bool),
     "excluded": np.dtype(bool),
