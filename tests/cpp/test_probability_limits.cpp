@@ -195,6 +195,31 @@ TEST(ProbabilityLimits, GChartUsesQgeomOfTheMeanTrials) {
   EXPECT_EQ(g.points.cl[0], mean(y));
 }
 
+TEST(ProbabilityLimits, GChartQuantilesAtLargeMeansAreTheSmallestCountReachingTheLevel) {
+  // P(X <= x) = 1 - (1 - p)^(x + 1) for the failures before the first success. Means of a
+  // billion and of 1e16 trials (a fixed centre line over a tiny multiply; fuzz_engine found
+  // that Boost's negative binomial search took minutes there): the lower and upper limits are
+  // the smallest counts whose cumulative probability reaches tail and 1 - tail.
+  const auto cdf = [](double x, double prob) { return -std::expm1((x + 1) * std::log1p(-prob)); };
+  const std::vector<double> y{12, 3, 25, 7, 1, 40, 9, 15};
+  Spec spec = qcc(Chart::g);
+  spec.multiply = 1e-9;
+  spec.cl = 1.0;  // the centre line as plotted: 1e9 trials
+  const Result billion = run(spec, y);
+  const double prob = 1e-9;
+  for (const double q : {tail, 1 - tail}) {
+    const double x = (q == tail ? billion.points.lcl[0] : billion.points.ucl[0]) / spec.multiply;
+    EXPECT_EQ(x, std::round(x));
+    EXPECT_GE(cdf(x, prob), q);
+    EXPECT_LT(cdf(x - 1, prob), q);
+  }
+  spec.multiply = 1e-16;
+  spec.cl = 1.0;  // 1e16 trials: x is about -log(1 - q) / prob
+  const Result huge = run(spec, y);
+  EXPECT_NEAR(huge.points.lcl[0] / spec.multiply, -std::log1p(-tail) * 1e16, 1e16 * 1e-9);
+  EXPECT_NEAR(huge.points.ucl[0] / spec.multiply, -std::log(tail) * 1e16, 1e16 * 1e-9);
+}
+
 TEST(ProbabilityLimits, WithoutTheOptionNothingChanges) {
   const std::vector<double> y{3, 5, 2, 8, 4, 6};
   Spec spec = qcc(Chart::c);

@@ -14,6 +14,12 @@ namespace qiscope {
 /// input_error with rule "overflow" rather than an infinite (or silently missing) result.
 inline constexpr double max_magnitude = 1e100;
 
+/// The largest expected count (events, cases) for which qiscope computes exact quantiles of a
+/// discrete distribution (exact funnel limits, probability limits): a quantile is a search
+/// through whole counts, which doubles hold exactly only below 2^53 (about 9e15); beyond, a step
+/// of one changes nothing. So many events make the normal approximation exact in all but name.
+inline constexpr double max_exact_count = 1e15;
+
 /// Thrown for input a user can fix. `field` names the column or option, `row` the 0-based row
 /// of the input (-1 when the problem is not tied to a row), `rule` the check that failed.
 class input_error : public std::invalid_argument {

@@ -33,11 +33,7 @@ const double half_pi = std::acos(0.0);
 /// distribution `d` and probability p: r is the smallest count with F(r) >= p and
 /// a = (F(r) - p) / (F(r) - F(r - 1)). The search starts at the Cornish-Fisher approximation
 /// mean + sd (z + (z^2 - 1) skewness / 6) and steps to the exact r, a few cdf evaluations.
-/// The largest expected count for exact limits: their search steps through whole counts, which
-/// doubles hold exactly only below 2^53 (beyond, a step of 1 changes nothing and the search would
-/// never end); so many events make the normal approximation indistinguishable anyway.
-constexpr double max_exact_count = 1e15;
-
+/// Expected counts above max_exact_count (error.hpp) are refused: the search would never end.
 template <class Distribution>
 double interpolated_quantile(const Distribution& d, double p) {
   if (!(boost::math::mean(d) <= max_exact_count))

@@ -89,6 +89,9 @@ ProbabilityLimits binomial_limits(double n, double p, double tail, std::int64_t 
 ProbabilityLimits poisson_limits(double mean, double tail, std::int64_t row);
 /// Geometric quantiles of failures before the event, p = 1 / mean_trials (qcc's g chart).
 ProbabilityLimits geometric_limits(double mean_trials, double tail, std::int64_t row);
+/// R's qgeom(q, prob): the smallest number of failures x >= 0 before the first success with
+/// P(X <= x) >= q.
+double geometric_quantile(double q, double prob);
 /// The limits of a phase's points by the one parameter that varies between them (denominator
 /// or subgroup size), each computed once: a quantile search costs microseconds, and sizes repeat.
 class ProbabilityLimitsBySize {

@@ -6,17 +6,19 @@
 //   s        sigma · sqrt(qchisq(tail | 1 - tail, n_i - 1) / (n_i - 1))   (about sigma, not s̄)
 //   np       qbinom(tail, n_i, p̄) and qbinom(tail, n_i, p̄, lower.tail = FALSE); p: those / n_i
 //   c        qpois(tail | 1 - tail, c̄); u: qpois(tail | 1 - tail, ū n_i) / n_i
-//   g        qgeom(tail | 1 - tail, 1 / m), m the mean number of trials (qcc's g chart)
+//   g        qgeom(tail | 1 - tail, 1 / m), m the mean number of trials (qcc's g chart;
+//            R's closed form, geometric_quantile)
 // A discrete quantile is R's: the smallest count whose cumulative probability reaches the given
 // one (Boost's integer_round_up). The 2-sigma columns are left as they are.
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
+#include <stdexcept>
 #include <string>
 
 #include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/negative_binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/poisson.hpp>
 
@@ -42,6 +44,14 @@ ProbabilityLimits guarded(std::int64_t row, F quantiles) {
     throw input_error("confidence_level", row, "quantile",
                       std::string("the probability limits cannot be computed here: ") + e.what());
   }
+}
+
+/// Boost's discrete quantiles search through whole counts: beyond max_exact_count they cannot end.
+void check_exact_count(double count, std::int64_t row, const char* what) {
+  if (count > max_exact_count)
+    throw input_error("confidence_level", row, "exact_range",
+                      std::string("probability limits need ") + what + " of at most 1e15 (it is " +
+                          std::to_string(count) + "); use the 3-sigma limits (no confidence_level)");
 }
 
 }  // namespace
@@ -77,6 +87,7 @@ ProbabilityLimits binomial_limits(double n, double p, double tail, std::int64_t 
                       "need a whole number of cases");
   if (p == 0) return {0, 0};
   if (p == 1) return {n, n};
+  check_exact_count(n, row, "a number of cases");
   return guarded(row, [&]() -> ProbabilityLimits {
     const bm::binomial_distribution<double, RoundUp> dist(n, p);
     // qcc: qbinom(tail, n, p) and qbinom(tail, n, p, lower.tail = FALSE).
@@ -87,6 +98,7 @@ ProbabilityLimits binomial_limits(double n, double p, double tail, std::int64_t 
 ProbabilityLimits poisson_limits(double mean, double tail, std::int64_t row) {
   if (!(mean >= 0) || !std::isfinite(mean)) return {nan, nan};
   if (mean == 0) return {0, 0};  // no events expected: R's qpois(q, 0) is 0
+  check_exact_count(mean, row, "an expected count");
   return guarded(row, [&]() -> ProbabilityLimits {
     const bm::poisson_distribution<double, RoundUp> dist(mean);
     return {bm::quantile(dist, tail), bm::quantile(dist, 1 - tail)};
@@ -97,11 +109,20 @@ ProbabilityLimits geometric_limits(double mean_trials, double tail, std::int64_t
   if (!(mean_trials >= 1) || !std::isfinite(mean_trials)) return {nan, nan};
   if (mean_trials == 1) return {0, 0};  // an event at every trial: no failures before it
   return guarded(row, [&]() -> ProbabilityLimits {
-    // Geometric = negative binomial with one success (Boost's geometric quantile is not
-    // rounded to whole counts).
-    const bm::negative_binomial_distribution<double, RoundUp> dist(1, 1 / mean_trials);
-    return {bm::quantile(dist, tail), bm::quantile(dist, 1 - tail)};
+    return {geometric_quantile(tail, 1 / mean_trials), geometric_quantile(1 - tail, 1 / mean_trials)};
   });
+}
+
+double geometric_quantile(double q, double prob) {
+  // The failures before the first success, X, have P(X <= x) = 1 - (1 - prob)^(x + 1), so the
+  // smallest x reaching q is the ceiling of log(1 - q) / log(1 - prob) - 1: R's qgeom, with its
+  // 1e-12 fuzz for left continuity. Closed form, so any mean costs the same (Boost's negative
+  // binomial quantile searches: minutes at a mean of 1e16 trials, found by fuzz_engine).
+  if (!(q > 0)) return 0;
+  if (!(q < 1)) return HUGE_VAL;
+  if (!(prob > 0 && prob <= 1)) throw std::domain_error("the success probability must be in (0, 1]");
+  if (prob == 1) return 0;
+  return std::max(0.0, std::ceil(std::log1p(-q) / std::log1p(-prob) - 1 - 1e-12));
 }
 
 }  // namespace qiscope::spc::detail
