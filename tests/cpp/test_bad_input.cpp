@@ -301,6 +301,14 @@ TEST(BadInput, bad_numeric_options) {
   s = chart(spc::Chart::i);
   s.cl = inf;
   expect_input_error([&] { run(rows, s); }, "cl", -1, "range");
+  s = chart(spc::Chart::p);  // a centre line the statistic cannot take: limits would be NaN
+  s.cl = 2;
+  expect_input_error([&] { run({{1, 2, 3, 4}, {10, 10, 10, 10}}, s); }, "cl", -1, "range");
+  s.multiply = 100;  // 2% on a percentage scale is fine
+  EXPECT_NEAR(run({{1, 2, 3, 4}, {10, 10, 10, 10}}, s).points.ucl[0], 100 * (0.02 + 3 * std::sqrt(0.02 * 0.98 / 10)), 1e-12);
+  s = chart(spc::Chart::c);
+  s.cl = -1;
+  expect_input_error([&] { run(rows, s); }, "cl", -1, "range");
   s = chart(spc::Chart::run);
   s.rules = spc::RuleSet::ihi;
   s.shift_n = 1;

@@ -114,6 +114,25 @@ void check_confidence_level(const Spec& spec, const Options& o) {
 
 }  // namespace
 
+/// A fixed centre line the chart's statistic cannot take would give limits of NaN (the square
+/// root of a negative variance) on every point: a proportion outside [0, 1], a negative count
+/// or rate. The centre line is on the plotted scale, so it is compared after dividing by multiply.
+void check_fixed_cl(const Spec& spec) {
+  if (!spec.cl || !(spec.multiply > 0)) return;  // multiply is checked with the numeric options
+  const double cl = *spec.cl / spec.multiply;
+  const bool proportion = spec.chart == Chart::p || spec.chart == Chart::pp;
+  const bool count = spec.chart == Chart::c || spec.chart == Chart::u || spec.chart == Chart::up ||
+                     spec.chart == Chart::g || spec.chart == Chart::t;
+  if (proportion && !(cl >= 0 && cl <= 1))
+    throw input_error("cl", -1, "range",
+                      "a p chart's centre line is a proportion: cl / multiply must be in [0, 1] (it is " +
+                          std::to_string(cl) + ")");
+  if (count && !(cl >= 0))
+    throw input_error("cl", -1, "range",
+                      "the centre line of a " + std::string(to_string(spec.chart)) +
+                          " chart is a count or rate: it cannot be negative (it is " + std::to_string(cl) + ")");
+}
+
 Options resolve(const Spec& spec) {
   check_rule_numbers(spec);
   // The Making Data Count, Western Electric and Nelson rules read the sigma limits a run chart
@@ -127,6 +146,7 @@ Options resolve(const Spec& spec) {
     throw input_error("shift_n", -1, "range", "a run on one side needs at least 2 points");
   if (spec.trend_n && *spec.trend_n < 3)
     throw input_error("trend_n", -1, "range", "a trend needs at least 3 points");
+  check_fixed_cl(spec);
 
   Options o{};
   o.d4 = table_d4;
