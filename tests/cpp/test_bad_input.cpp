@@ -309,6 +309,10 @@ TEST(BadInput, bad_numeric_options) {
   s = chart(spc::Chart::c);
   s.cl = -1;
   expect_input_error([&] { run(rows, s); }, "cl", -1, "range");
+  s = chart(spc::Chart::i);  // qcc's probability limits at a level whose upper quantile is 1
+  s.profile = spc::Profile::qcc;
+  s.confidence_level = 0.9999999999999999;
+  expect_input_error([&] { run(rows, s); }, "confidence_level", -1, "range");
   s = chart(spc::Chart::run);
   s.rules = spc::RuleSet::ihi;
   s.shift_n = 1;

@@ -299,6 +299,8 @@ def row_bad_numeric_options() -> None:
     raises(lambda: qi.spc(y=y, chart="i", cl=1e200), "cl", None, "range")
     raises(lambda: qi.spc(y=y, n=[10] * 4, chart="p", cl=2.0), "cl", None, "range")  # a proportion
     raises(lambda: qi.spc(y=y, chart="c", cl=-1.0), "cl", None, "range")
+    raises(lambda: qi.spc(y=y, chart="i", profile="qcc", confidence_level=1 - 1e-16), "confidence_level", None,
+           "range")
     raises(lambda: qi.spc(y=y, chart="run", rules="ihi", shift_n=1), "shift_n", None, "range")
     raises(lambda: qi.spc(y=y, chart="i", d2=0), "d2", None, "range")
     raises(lambda: qi.spc(y=y, chart="i", n_threads=-1), "n_threads", None, "range")

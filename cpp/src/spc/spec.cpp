@@ -96,6 +96,11 @@ void check_confidence_level(const Spec& spec, const Options& o) {
   const double level = *spec.confidence_level;
   if (!(level > 0 && level < 1))
     throw input_error("confidence_level", -1, "range", "must be a probability strictly between 0 and 1");
+  // The upper limit is the quantile of 1 - (1 - level) / 2 (qcc); a level so close to 1 that
+  // this rounds to 1 in double precision has no finite limit (found by fuzz_engine: 1 - 1e-16).
+  if (!(1 - (1 - level) / 2 < 1))
+    throw input_error("confidence_level", -1, "range",
+                      "is too close to 1: its limits would be infinite (use a level of at most 1 - 1e-15)");
   const Chart c = spec.chart;
   const bool defined = c == Chart::xbar || c == Chart::i || c == Chart::s || c == Chart::p ||
                        c == Chart::np || c == Chart::c || c == Chart::u || c == Chart::g;
