@@ -20,7 +20,6 @@ from ._frames import XAxis
 __all__ = ["x_gaps"]
 
 _IRREGULAR_CHARTS = frozenset({"g", "t", "bernoulli_cusum", "ra_cusum", "vlad"})
-_GAP_FACTOR = 1.5
 
 
 def _as_number(x: pd.Series) -> pd.Series | None:
@@ -46,4 +45,5 @@ def x_gaps(xaxis: XAxis, series: np.ndarray, x_codes: np.ndarray, chart: str, n_
     positions = _as_number(pd.Series(xaxis.labels))
     if positions is None:
         return np.zeros(len(x_codes), dtype=bool)
-    return _core.spc.x_gaps(series, x_codes, positions.to_numpy(dtype=np.float64), _GAP_FACTOR, n_threads)
+    return _core.spc.x_gaps(series, x_codes, positions.to_numpy(dtype=np.float64),
+                            n_threads=n_threads)  # the core's default factor (1.5)

@@ -117,8 +117,6 @@ void check_confidence_level(const Spec& spec, const Options& o) {
                       "not define (use the rules 1 and 4 of western_electric, or anhoej or ihi)");
 }
 
-}  // namespace
-
 /// A fixed centre line the chart's statistic cannot take would give limits of NaN (the square
 /// root of a negative variance) on every point: a proportion outside [0, 1], a negative count
 /// or rate. The centre line is on the plotted scale, so it is compared after dividing by multiply.
@@ -137,6 +135,8 @@ void check_fixed_cl(const Spec& spec) {
                       "the centre line of a " + std::string(to_string(spec.chart)) +
                           " chart is a count or rate: it cannot be negative (it is " + std::to_string(cl) + ")");
 }
+
+}  // namespace
 
 Options resolve(const Spec& spec) {
   check_rule_numbers(spec);
