@@ -96,9 +96,11 @@ py::dict compute(const std::string& spec_json, const py::object& y, const py::ob
                         phase_col.view, exclude_col.view, target_col.view, risk_col.view};
   spc::PointColumns columns;
   columns.batch_points = batch_points;
+  // Phase labels name each phase after its first point's input row (below).
+  const bool labelled_phases = !phase_col.view.empty();
   if (point_columns) {
     columns.keep = *point_columns;
-    columns.keep.push_back("row");  // for the phases' first rows below
+    if (labelled_phases) columns.keep.push_back("row");
   }
   spc::Result result;
   {
@@ -107,15 +109,18 @@ py::dict compute(const std::string& spec_json, const py::object& y, const py::ob
     py::gil_scoped_release nogil;
     result = spc::compute(obs, spec, columns);
   }
-  // The input row of each phase's first point (for phase labels); the per-point rows are not
-  // returned (8 bytes a point less while the result frame is built).
-  std::vector<std::int64_t> first_row(result.phases.size());
-  for (std::size_t j = 0; j < first_row.size(); ++j)
-    first_row[j] = result.points.row[static_cast<std::size_t>(result.phases.first[j])];
+  // The input row of each phase's first point, with phase labels (the per-point rows are not
+  // returned: 8 bytes a point less while the result frame is built).
+  std::vector<std::int64_t> first_row;
+  if (labelled_phases && !result.points.row.empty()) {
+    first_row.resize(result.phases.size());
+    for (std::size_t j = 0; j < first_row.size(); ++j)
+      first_row[j] = result.points.row[static_cast<std::size_t>(result.phases.first[j])];
+  }
   py::dict out;
   out["points"] = points_dict(std::move(result.points));
   out["phases"] = phases_dict(std::move(result.phases));
-  out["phases"]["first_row"] = to_numpy(std::move(first_row));
+  if (labelled_phases) out["phases"]["first_row"] = to_numpy(std::move(first_row));
   return out;
 }
 

@@ -26,6 +26,7 @@ or below zero, in ``value_lower`` (tested against ``lcl``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -426,35 +427,44 @@ def spc(
         )
     except InputError as err:
         raise _renamed(err, names) from None
+    wants_target = kept is None or "target" in kept
+    point_targets = (_point_targets(out, spec, target_values, series, xaxis.codes)
+                     if wants_target and target_values is not None else None)
+    # The per-row series and x codes are not needed any more: freed before the result frames are
+    # built, the peak of the call (16 bytes a row less at the peak).
+    del series
+    xaxis = dataclasses.replace(xaxis, codes=None)
     result = SPCResult._from_core(out, spec, xaxis, labels, by_names, names, kept)
-    _add_presentation_columns(result, out, spec, n_col.name if n_col is not None else None, target_values,
-                              series, xaxis, phase_label_values)
+    if point_targets is not None:
+        result.points["target"] = point_targets
+    elif wants_target and spec.get("target") is not None:
+        result.points["target"] = float(spec["target"])
+    _add_presentation_columns(result, out, spec, n_col.name if n_col is not None else None, phase_label_values)
     return result
 
 
+def _point_targets(out: dict[str, dict[str, np.ndarray]], spec: dict[str, Any], target_values: np.ndarray,
+                   series: np.ndarray | None, x_codes: np.ndarray | None) -> np.ndarray:
+    """The target of each point from a target column: the one the core uses (the last one given
+    among the point's rows). No statistics, only the caller's input carried to the output."""
+    p = out["points"]
+    rows = len(target_values)
+    series_keys = series if series is not None else np.zeros(rows, dtype=np.int64)
+    x_keys = x_codes if x_codes is not None else np.arange(rows, dtype=np.int64)
+    if spec.get("agg") == "none":
+        # Each point is one row, in (series, x, input) order as the core sorts them (stable).
+        return target_values[np.lexsort((x_keys, series_keys))]
+    keys = pd.DataFrame({"series": series_keys, "x": x_keys, "target": target_values})
+    last = keys.groupby(["series", "x"], sort=False)["target"].last()  # skips missing targets
+    return last.reindex(pd.MultiIndex.from_arrays([p["series"], p["x"]])).to_numpy()
+
+
 def _add_presentation_columns(result: SPCResult, out: dict[str, dict[str, np.ndarray]], spec: dict[str, Any],
-                              n_name: str | None, target_values: np.ndarray | None,
-                              series: np.ndarray | None, xaxis: XAxis, phase_labels: np.ndarray | None) -> None:
-    """Carry the caller's inputs to the output, for charts and reports: ``points.target`` (when
-    a target is given), ``summary.phase_name`` (with ``part`` as a column of labels) and the
-    name of ``n`` in ``spec``. No statistics: a point's target is the one the core uses (the
-    last one given among the point's rows)."""
+                              n_name: str | None, phase_labels: np.ndarray | None) -> None:
+    """Carry the caller's names to the output, for charts and reports: ``summary.phase_name``
+    (with ``part`` as a column of labels) and the name of ``n`` in ``spec``."""
     if n_name is not None and spec["chart"] not in ("xbar", "s"):
         result.spec["n"] = n_name  # for axis labels: the plotted value is y / n
-    p = out["points"]
-    wants_target = "target" in result.spec.get("point_columns", ["target"])  # point_columns=
-    rows = 0 if target_values is None else len(target_values)
-    series_keys = series if series is not None else np.zeros(rows, dtype=np.int64)
-    x_keys = xaxis.codes if xaxis.codes is not None else np.arange(rows, dtype=np.int64)
-    if wants_target and target_values is not None and spec.get("agg") == "none":
-        # Each point is one row, in (series, x, input) order as the core sorts them (stable).
-        result.points["target"] = target_values[np.lexsort((x_keys, series_keys))]
-    elif wants_target and target_values is not None:
-        keys = pd.DataFrame({"series": series_keys, "x": x_keys, "target": target_values})
-        last = keys.groupby(["series", "x"], sort=False)["target"].last()  # skips missing targets
-        result.points["target"] = last.reindex(pd.MultiIndex.from_arrays([p["series"], p["x"]])).to_numpy()
-    elif wants_target and spec.get("target") is not None:
-        result.points["target"] = float(spec["target"])
     if phase_labels is not None:
         first_rows = out["phases"]["first_row"]
         names = pd.Series(phase_labels[first_rows], dtype=object)

@@ -1,8 +1,10 @@
 // Many series at once: the row order (counting sort or comparison sort), the thread count and
 // the memory-saving paths must never change a result.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -159,4 +161,78 @@ TEST(Scale, SortedAndShuffledInputAgree) {
   EXPECT_TRUE(same_bits(a.points.lcl, b.points.lcl));
   EXPECT_EQ(a.points.special_cause, b.points.special_cause);
   for (std::size_t i = 0; i < a.points.size(); ++i) EXPECT_EQ(static_cast<std::size_t>(b.points.row[i]), i);
+}
+
+namespace {
+
+/// `rows` sorted by (series, x), as most inputs arrive.
+Rows sorted_copy(const Rows& rows) {
+  std::vector<std::size_t> perm(rows.y.size());
+  std::iota(perm.begin(), perm.end(), std::size_t{0});
+  std::stable_sort(perm.begin(), perm.end(), [&](std::size_t a, std::size_t b) {
+    return rows.series[a] != rows.series[b] ? rows.series[a] < rows.series[b] : rows.x[a] < rows.x[b];
+  });
+  Rows sorted = rows;
+  for (std::size_t r = 0; r < perm.size(); ++r) {
+    sorted.y[r] = rows.y[perm[r]];
+    sorted.n[r] = rows.n[perm[r]];
+    sorted.series[r] = rows.series[perm[r]];
+    sorted.x[r] = rows.x[perm[r]];
+  }
+  return sorted;
+}
+
+}  // namespace
+
+TEST(Scale, PassesOverRowsInParallelRangesAgree) {
+  // 160,000 rows, two a point: the passes over the rows (checks, the sortedness test, where
+  // points and series start) run in ranges of 65,536 rows on several threads.
+  const Rows shuffled(2000, 40, 2, 5);
+  const Rows sorted = sorted_copy(shuffled);
+  Spec spec;
+  spec.chart = Chart::p;
+  spec.n_threads = 1;
+  const Result one = compute(sorted.observations(), spec);
+  ASSERT_EQ(one.points.size(), 2000u * 40u);
+  EXPECT_EQ(one.phases.size(), 2000u);
+  for (int threads : {2, 3, 8}) {
+    spec.n_threads = threads;
+    expect_identical(one, compute(sorted.observations(), spec));
+  }
+  // The same rows shuffled: the same points (sums of integers do not depend on the order).
+  const Result from_shuffled = compute(shuffled.observations(), spec);
+  EXPECT_TRUE(same_bits(one.points.value, from_shuffled.points.value));
+  EXPECT_TRUE(same_bits(one.points.ucl, from_shuffled.points.ucl));
+  EXPECT_EQ(one.points.special_cause, from_shuffled.points.special_cause);
+
+  // One pair out of order exactly where two ranges meet must still be seen as unsorted.
+  Rows swapped = sorted;
+  const std::size_t edge = std::size_t{1} << 16;
+  ASSERT_NE(swapped.x[edge - 1], swapped.x[edge]);
+  for (auto* column : {&swapped.y, &swapped.n}) std::swap((*column)[edge - 1], (*column)[edge]);
+  for (auto* column : {&swapped.series, &swapped.x}) std::swap((*column)[edge - 1], (*column)[edge]);
+  const Result from_swapped = compute(swapped.observations(), spec);
+  EXPECT_TRUE(same_bits(one.points.value, from_swapped.points.value));
+  EXPECT_EQ(one.points.special_cause, from_swapped.points.special_cause);
+}
+
+TEST(Scale, TheFirstBadRowIsReportedWhateverTheThreads) {
+  // Bad rows in two different ranges of the parallel checks: the lower one is named.
+  std::vector<double> y(200000, 3.0);
+  y[150000] = std::numeric_limits<double>::infinity();
+  y[70000] = -1.0;
+  Spec spec;
+  spec.chart = Chart::c;
+  Observations obs;
+  obs.y = y;
+  for (int threads : {1, 2, 8}) {
+    spec.n_threads = threads;
+    try {
+      compute(obs, spec);
+      ADD_FAILURE() << "no error with " << threads << " threads";
+    } catch (const qiscope::input_error& e) {
+      EXPECT_EQ(e.row(), 70000) << threads << " threads";
+      EXPECT_EQ(e.rule(), "non_negative");
+    }
+  }
 }

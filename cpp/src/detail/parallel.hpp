@@ -69,4 +69,51 @@ void parallel_for(std::size_t count, int n_threads, std::size_t min_per_thread, 
   if (error) std::rethrow_exception(error);
 }
 
+/// Runs fn(begin, end) over [0, count) cut into ranges of `chunk` indices, in parallel as
+/// parallel_for (an exception of the lowest range wins, so a range that checks its indices in
+/// order reports the lowest failing index overall). For passes over every input row.
+template <class Fn>
+void parallel_ranges(std::size_t count, std::size_t chunk, int n_threads, Fn&& fn) {
+  chunk = std::max<std::size_t>(chunk, 1);
+  parallel_for((count + chunk - 1) / chunk, n_threads, 1,
+               [&](std::size_t t) { fn(t * chunk, std::min(count, (t + 1) * chunk)); });
+}
+
+/// How many i in [0, count) satisfy pred(i), counted in parallel.
+template <class Pred>
+std::size_t parallel_count_where(std::size_t count, int n_threads, Pred&& pred) {
+  constexpr std::size_t chunk = std::size_t{1} << 16;
+  std::vector<std::size_t> hits((count + chunk - 1) / chunk, 0);
+  parallel_ranges(count, chunk, n_threads, [&](std::size_t begin, std::size_t end) {
+    std::size_t found = 0;
+    for (std::size_t i = begin; i < end; ++i) found += pred(i) ? 1 : 0;
+    hits[begin / chunk] = found;
+  });
+  std::size_t total = 0;
+  for (auto h : hits) total += h;
+  return total;
+}
+
+/// The indices i in [0, count) where pred(i) holds, in increasing order, found in parallel
+/// (one pass counts each range's hits, a second writes them at their offsets).
+template <class Pred>
+std::vector<std::size_t> parallel_indices_where(std::size_t count, int n_threads, Pred&& pred) {
+  constexpr std::size_t chunk = std::size_t{1} << 16;
+  const std::size_t ranges = (count + chunk - 1) / chunk;
+  std::vector<std::size_t> offset(ranges + 1, 0);
+  parallel_ranges(count, chunk, n_threads, [&](std::size_t begin, std::size_t end) {
+    std::size_t hits = 0;
+    for (std::size_t i = begin; i < end; ++i) hits += pred(i) ? 1 : 0;
+    offset[begin / chunk + 1] = hits;
+  });
+  for (std::size_t t = 0; t < ranges; ++t) offset[t + 1] += offset[t];
+  std::vector<std::size_t> indices(offset[ranges]);
+  parallel_ranges(count, chunk, n_threads, [&](std::size_t begin, std::size_t end) {
+    std::size_t next = offset[begin / chunk];
+    for (std::size_t i = begin; i < end; ++i)
+      if (pred(i)) indices[next++] = i;
+  });
+  return indices;
+}
+
 }  // namespace qiscope::detail

@@ -2,12 +2,15 @@
 // series into phases, then run the per-phase steps of engine.hpp in parallel over series.
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <qiscope/error.hpp>
@@ -21,6 +24,8 @@ namespace qiscope::spc {
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+/// Rows a task of a parallel pass over the input takes (large enough to amortise the hand-out).
+constexpr std::size_t rows_per_task = std::size_t{1} << 16;
 
 template <class T>
 void check_length(std::span<const T> column, std::size_t rows, const char* name) {
@@ -91,7 +96,9 @@ void validate(const Observations& obs, const Spec& spec) {
     throw input_error("risk", -1, "required",
                       "the " + std::string(to_string(spec.chart)) + " chart needs predicted risks");
   const bool counts = is_count_chart(spec.chart);
-  for (std::size_t r = 0; r < rows; ++r) {
+  // Rows are checked in parallel ranges; the error of the lowest failing row is the one raised,
+  // whatever the thread count.
+  auto check_row = [&](std::size_t r) {
     const auto row = static_cast<std::int64_t>(r);
     const double y = obs.y[r];
     if (std::isinf(y)) throw input_error("y", row, "finite", "is infinite");
@@ -120,7 +127,10 @@ void validate(const Observations& obs, const Spec& spec) {
                         "series code " + std::to_string(series) + " has no direction (" +
                             std::to_string(spec.series_direction.size()) +
                             " given, one per series code)");
-  }
+  };
+  qiscope::detail::parallel_ranges(rows, rows_per_task, spec.n_threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t r = begin; r < end; ++r) check_row(r);
+  });
   detail::validate_time_weighted(obs, spec);
 }
 
@@ -208,15 +218,37 @@ std::size_t Points::size() const {
   return size;
 }
 
-void Points::resize(std::size_t size) {
-  for (auto* v : {&series, &x, &row, &n_rows, &y_count}) v->resize(size);
-  for (auto* v : {&y, &n, &value, &value_lower, &cl, &lcl, &ucl, &lcl_95, &ucl_95}) v->assign(size, nan);
-  phase.assign(size, 0);
-  for (auto* v : {&baseline, &excluded, &sigma_signal, &runs_signal, &signal_member, &special_cause})
-    v->assign(size, 0);
-  rules.assign(size, 0);
-  point_type.assign(size, PointType::common_cause);
+namespace {
+
+/// Runs fn(name, &Points::column) for every column, the columns shared among the threads:
+/// filling or copying a column is a memory-bound pass (and its first touch faults the pages in,
+/// which the kernel does on the faulting thread), so one thread for all columns would make the
+/// largest serial part of a call.
+template <class Fn>
+void for_each_column_in_parallel(int n_threads, Fn fn) {
+  std::vector<std::function<void()>> tasks;
+  for_each_column([&](std::string_view name, auto column) { tasks.emplace_back([&fn, name, column] { fn(name, column); }); });
+  qiscope::detail::parallel_for(tasks.size(), n_threads, 1, [&](std::size_t i) { tasks[i](); });
 }
+
+/// Every column of `points` with `size` entries of its "not computed" value: NaN for numbers,
+/// common cause for point types, zero otherwise.
+void resize_points(Points& points, std::size_t size, int n_threads) {
+  for_each_column_in_parallel(n_threads, [&](std::string_view, auto column) {
+    auto& values = points.*column;
+    using T = typename std::remove_reference_t<decltype(values)>::value_type;
+    if constexpr (std::is_floating_point_v<T>)
+      values.assign(size, nan);
+    else if constexpr (std::is_same_v<T, PointType>)
+      values.assign(size, PointType::common_cause);
+    else
+      values.assign(size, T{0});
+  });
+}
+
+}  // namespace
+
+void Points::resize(std::size_t size) { resize_points(*this, size, 1); }
 
 void Phases::resize(std::size_t size) {
   for (auto* v : {&series, &first, &length, &n_obs, &n_useful, &longest_run, &longest_run_max,
@@ -246,8 +278,11 @@ Result compute(const Observations& obs, const Spec& spec, const PointColumns& co
   };
   // Most inputs arrive sorted: checking is one pass, sorting is n log n, and a sorted input
   // needs no stored permutation (8 bytes a row less at the peak).
-  bool sorted = true;
-  for (std::size_t r = 1; r < rows && sorted; ++r) sorted = !before(r, r - 1);
+  std::atomic<bool> sorted{true};
+  qiscope::detail::parallel_ranges(rows, rows_per_task, spec.n_threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t r = std::max<std::size_t>(begin, 1); r < end && sorted.load(std::memory_order_relaxed); ++r)
+      if (before(r, r - 1)) sorted.store(false, std::memory_order_relaxed);
+  });
   std::vector<std::size_t> order;  // sorted position k holds input row order[k]; empty: row k
   if (!sorted) order = sorted_rows(obs, before);
   auto row_at = [&](std::size_t k) { return order.empty() ? k : order[k]; };
@@ -260,14 +295,11 @@ Result compute(const Observations& obs, const Spec& spec, const PointColumns& co
     return k == 0 || row_per_point || series_of(row_at(k)) != series_of(row_at(k - 1)) ||
            x_of(row_at(k)) != x_of(row_at(k - 1));
   };
-  std::size_t n_points = 0;
-  for (std::size_t k = 0; k < rows; ++k) n_points += starts_point(k);
   // Sorted position where each point starts; not stored when every row is its own point.
+  const std::size_t n_points = qiscope::detail::parallel_count_where(rows, spec.n_threads, starts_point);
   std::vector<std::size_t> point_start;
   if (n_points < rows) {
-    point_start.reserve(n_points + 1);
-    for (std::size_t k = 0; k < rows; ++k)
-      if (starts_point(k)) point_start.push_back(k);
+    point_start = qiscope::detail::parallel_indices_where(rows, spec.n_threads, starts_point);
     point_start.push_back(rows);
   }
   auto point_begin = [&](std::size_t i) { return point_start.empty() ? i : point_start[i]; };
@@ -277,16 +309,15 @@ Result compute(const Observations& obs, const Spec& spec, const PointColumns& co
   // Series boundaries (in points).
   // The series, x and first input row of point i (global index).
   auto first_row_of = [&](std::size_t i) { return row_at(point_begin(i)); };
-  std::vector<std::size_t> series_start;
-  for (std::size_t i = 0; i < n_points; ++i)
-    if (i == 0 || series_of(first_row_of(i)) != series_of(first_row_of(i - 1))) series_start.push_back(i);
+  std::vector<std::size_t> series_start = qiscope::detail::parallel_indices_where(n_points, spec.n_threads, [&](std::size_t i) {
+    return i == 0 || series_of(first_row_of(i)) != series_of(first_row_of(i - 1));
+  });
   const std::size_t n_series = series_start.size();
   series_start.push_back(n_points);
 
-  // Phase boundaries of each series (cheap, serial), so that every output slot is known
-  // before the parallel part starts.
+  // Phase boundaries of each series, so that every output slot is known before the limits
+  // are computed: found in parallel, then numbered in series order.
   std::vector<std::vector<detail::Phase>> series_phases(n_series);
-  std::size_t n_phases = 0;
   std::int64_t longest_series = 0;
   for (std::size_t s = 0; s < n_series; ++s)
     longest_series = std::max<std::int64_t>(longest_series, static_cast<std::int64_t>(series_start[s + 1] - series_start[s]));
@@ -304,7 +335,7 @@ Result compute(const Observations& obs, const Spec& spec, const PointColumns& co
       throw input_error("exclude", -1, "range",
                         "position " + std::to_string(e) + " is outside the series (0.." +
                             std::to_string(longest_series - 1) + ")");
-  for (std::size_t s = 0; s < n_series; ++s) {
+  qiscope::detail::parallel_for(n_series, spec.n_threads, 64, [&](std::size_t s) {
     const std::size_t b = series_start[s], e = series_start[s + 1];
     std::vector<char> starts(e - b, 0);
     for (auto p : spec.part)
@@ -323,11 +354,14 @@ Result compute(const Observations& obs, const Spec& spec, const PointColumns& co
     std::size_t begin = b;
     for (std::size_t i = b + 1; i <= e; ++i) {
       if (i == e || starts[i - b]) {
-        series_phases[s].push_back(detail::Phase{begin, i, n_phases++});
+        series_phases[s].push_back(detail::Phase{begin, i, 0});
         begin = i;
       }
     }
-  }
+  });
+  std::size_t n_phases = 0;
+  for (auto& phases : series_phases)
+    for (auto& ph : phases) ph.index = n_phases++;
   Phases& phs = result.phases;
   phs.resize(n_phases);
   // qicharts2 ignores freeze when the series has phases; the other conventions freeze each phase.
@@ -339,13 +373,15 @@ Result compute(const Observations& obs, const Spec& spec, const PointColumns& co
   // the batch's size (local index i is global point b0 + i); phases keep their global index.
   auto compute_batch = [&](std::size_t s0, std::size_t s1, Points& pts) {
     const std::size_t b0 = series_start[s0], size = series_start[s1] - b0;
-    pts.resize(size);
-    for (std::size_t i = 0; i < size; ++i) {
-      const std::size_t first_row = first_row_of(b0 + i);
-      pts.series[i] = series_of(first_row);
-      pts.x[i] = x_of(first_row);
-      pts.row[i] = static_cast<std::int64_t>(first_row);
-    }
+    resize_points(pts, size, spec.n_threads);
+    qiscope::detail::parallel_ranges(size, rows_per_task, spec.n_threads, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::size_t first_row = first_row_of(b0 + i);
+        pts.series[i] = series_of(first_row);
+        pts.x[i] = x_of(first_row);
+        pts.row[i] = static_cast<std::int64_t>(first_row);
+      }
+    });
     // Only the statistics of the rows that the chart reads are kept (memory at scale).
     detail::Subgroups sub;
     sub.has_n = !obs.n.empty();
@@ -443,11 +479,13 @@ Result compute(const Observations& obs, const Spec& spec, const PointColumns& co
 
   // Whole series in batches of about columns.batch_points points (a longer series is a batch of
   // its own): working memory is bounded by the batch, and only the kept columns reach the
-  // result. One batch (the usual case) hands its columns over without a copy.
+  // result. One batch (the usual case) hands its columns over without a copy; otherwise the
+  // batches reuse one set of working arrays and append the kept columns to the result (reserved
+  // once, so that it is written once, not zero-filled first).
   const std::size_t batch_points = std::max<std::size_t>(columns.batch_points, 1);
   Points& out = result.points;
+  Points pts;
   if (n_points <= batch_points) {
-    Points pts;
     compute_batch(0, n_series, pts);
     for_each_column([&](std::string_view name, auto column) {
       if (columns.keeps(name)) out.*column = std::move(pts.*column);
@@ -455,17 +493,14 @@ Result compute(const Observations& obs, const Spec& spec, const PointColumns& co
     return result;
   }
   for_each_column([&](std::string_view name, auto column) {
-    if (columns.keeps(name)) (out.*column).resize(n_points);
+    if (columns.keeps(name)) (out.*column).reserve(n_points);
   });
   for (std::size_t s0 = 0; s0 < n_series;) {
     std::size_t s1 = s0 + 1;
     while (s1 < n_series && series_start[s1 + 1] - series_start[s0] <= batch_points) ++s1;
-    Points pts;
     compute_batch(s0, s1, pts);
-    for_each_column([&](std::string_view name, auto column) {
-      if (columns.keeps(name))
-        std::copy((pts.*column).begin(), (pts.*column).end(),
-                  (out.*column).begin() + static_cast<std::ptrdiff_t>(series_start[s0]));
+    for_each_column_in_parallel(spec.n_threads, [&](std::string_view name, auto column) {
+      if (columns.keeps(name)) (out.*column).insert((out.*column).end(), (pts.*column).begin(), (pts.*column).end());
     });
     s0 = s1;
   }
