@@ -227,15 +227,16 @@ def thread_table(repeat: int) -> None:
 
 
 def memory_table(big: bool) -> None:
-    """Each size with every point column, then with point_columns="lean" (the 1e8 run: lean
-    only, one run, since the full table alone is 10 GB)."""
-    print(f"{'points':>12} {'columns':>8} {'input MiB':>10} {'output MiB':>11} {'peak MiB':>9} {'call MiB':>9} "
+    """Each size with every point column, with point_columns="lean" and with only the flag
+    (``point_columns=["special_cause"]``: the national screen, a summary of every series and
+    which points signal); the 1e8 runs are lean and flag only (the full table alone is 10 GB)."""
+    print(f"{'points':>12} {'columns':>13} {'input MiB':>10} {'output MiB':>11} {'peak MiB':>9} {'call MiB':>9} "
           f"{'peak/input':>11} {'(call-output)/input':>20} {'seconds':>8}")
-    runs = [(case, columns) for case in MEMORY_CASES for columns in (None, "lean")]
-    for case, columns in runs + ([(BIG_CASE, "lean")] if big else []):
+    runs = [(case, columns) for case in MEMORY_CASES for columns in (None, "lean", "special_cause")]
+    for case, columns in runs + ([(BIG_CASE, "lean"), (BIG_CASE, "special_cause")] if big else []):
         r = _child(case, 1, None, columns)
         total = r["series"] * r["points"]
-        print(f"{total:>12,} {columns or 'all':>8} {r['input_mib']:>10.0f} {r['output_mib']:>11.0f} {r['peak_rss_mib']:>9.0f} "
+        print(f"{total:>12,} {columns or 'all':>13} {r['input_mib']:>10.0f} {r['output_mib']:>11.0f} {r['peak_rss_mib']:>9.0f} "
               f"{r['call_mib']:>9.0f} {r['peak_rss_mib'] / r['input_mib']:>11.2f} "
               f"{(r['call_mib'] - r['output_mib']) / r['input_mib']:>20.2f} {r['seconds']:>8.2f}")
 

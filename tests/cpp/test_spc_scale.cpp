@@ -199,6 +199,10 @@ TEST(Scale, PassesOverRowsInParallelRangesAgree) {
     spec.n_threads = threads;
     expect_identical(one, compute(sorted.observations(), spec));
   }
+  // In two batches, the first long enough for its columns to be copied out in parallel.
+  PointColumns batches;
+  batches.batch_points = 70000;
+  expect_identical(one, compute(sorted.observations(), spec, batches));
   // The same rows shuffled: the same points (sums of integers do not depend on the order).
   const Result from_shuffled = compute(shuffled.observations(), spec);
   EXPECT_TRUE(same_bits(one.points.value, from_shuffled.points.value));

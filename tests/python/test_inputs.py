@@ -9,8 +9,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qiscope as qi
+from qiscope._frames import sorted_codes
 
 pl = pytest.importorskip("polars")
 pa = pytest.importorskip("pyarrow")
@@ -168,3 +171,30 @@ def test_python_dates_in_a_mapping_with_by() -> None:
             "y": [1.0, 2.0, 3.0, 3.0, 2.0, 1.0]}
     res = qi.spc(data, y="y", x="day", by="ward", chart="run")
     assert res.points["x"].tolist() == [pd.Timestamp(2025, 1, d) for d in (1, 2, 3)] * 2
+
+
+# -- sorted codes: the fast factorize behind `by` and `x` ---------------------------------------
+
+_SORTED_CODES_CASES = {
+    "int64 dense": lambda v: pd.Series(np.asarray(v, dtype=np.int64)),
+    "int64 sparse": lambda v: pd.Series(np.asarray(v, dtype=np.int64) * 10**12),
+    "int8": lambda v: pd.Series((np.asarray(v) % 256 - 128).astype(np.int8)),
+    "uint64": lambda v: pd.Series((np.asarray(v) % 1000).astype(np.uint64) + np.uint64(2**63)),
+    "float": lambda v: pd.Series(np.asarray(v, dtype=np.float64) / 7),
+    "dates": lambda v: pd.Series(pd.Timestamp("2020-01-01") + pd.to_timedelta(np.asarray(v) % 500, unit="D")),
+    "text": lambda v: pd.Series([f"ward {k % 37}" for k in v], dtype=object),
+    "bool": lambda v: pd.Series(np.asarray(v) % 2 == 0),
+}
+
+
+@pytest.mark.parametrize("kind", list(_SORTED_CODES_CASES))
+@settings(max_examples=40, deadline=None)
+@given(values=st.lists(st.integers(-(2**40), 2**40), min_size=1, max_size=300))
+def test_sorted_codes_match_pandas_sorted_factorize(kind: str, values: list[int]) -> None:
+    s = _SORTED_CODES_CASES[kind](values)
+    codes, uniques = sorted_codes(s)
+    expected_codes, expected_uniques = pd.factorize(s, sort=True)
+    assert codes.dtype == np.int64
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert pd.Index(uniques).equals(pd.Index(expected_uniques))
+    assert pd.Index(uniques).dtype == pd.Index(expected_uniques).dtype

@@ -220,12 +220,17 @@ std::size_t Points::size() const {
 
 namespace {
 
-/// Runs fn(name, &Points::column) for every column, the columns shared among the threads:
-/// filling or copying a column is a memory-bound pass (and its first touch faults the pages in,
-/// which the kernel does on the faulting thread), so one thread for all columns would make the
-/// largest serial part of a call.
+/// Runs fn(name, &Points::column) for every column of `points` points, the columns shared among
+/// the threads when they are long: filling or copying a column is a memory-bound pass (and its
+/// first touch faults the pages in, which the kernel does on the faulting thread), so one
+/// thread for all columns would make the largest serial part of a large call. Short columns
+/// stay on the calling thread (starting a thread costs more than filling them).
 template <class Fn>
-void for_each_column_in_parallel(int n_threads, Fn fn) {
+void for_each_column_in_parallel(int n_threads, std::size_t points, Fn fn) {
+  if (points < rows_per_task) {
+    for_each_column(fn);
+    return;
+  }
   std::vector<std::function<void()>> tasks;
   for_each_column([&](std::string_view name, auto column) { tasks.emplace_back([&fn, name, column] { fn(name, column); }); });
   qiscope::detail::parallel_for(tasks.size(), n_threads, 1, [&](std::size_t i) { tasks[i](); });
@@ -234,7 +239,7 @@ void for_each_column_in_parallel(int n_threads, Fn fn) {
 /// Every column of `points` with `size` entries of its "not computed" value: NaN for numbers,
 /// common cause for point types, zero otherwise.
 void resize_points(Points& points, std::size_t size, int n_threads) {
-  for_each_column_in_parallel(n_threads, [&](std::string_view, auto column) {
+  for_each_column_in_parallel(n_threads, size, [&](std::string_view, auto column) {
     auto& values = points.*column;
     using T = typename std::remove_reference_t<decltype(values)>::value_type;
     if constexpr (std::is_floating_point_v<T>)
@@ -499,7 +504,7 @@ Result compute(const Observations& obs, const Spec& spec, const PointColumns& co
     std::size_t s1 = s0 + 1;
     while (s1 < n_series && series_start[s1 + 1] - series_start[s0] <= batch_points) ++s1;
     compute_batch(s0, s1, pts);
-    for_each_column_in_parallel(spec.n_threads, [&](std::string_view name, auto column) {
+    for_each_column_in_parallel(spec.n_threads, pts.size(), [&](std::string_view name, auto column) {
       if (columns.keeps(name)) (out.*column).insert((out.*column).end(), (pts.*column).begin(), (pts.*column).end());
     });
     s0 = s1;
