@@ -184,20 +184,22 @@ def sorted_codes(s: pd.Series) -> tuple[np.ndarray, Any]:
     if values is not None and values.dtype.kind in "iu" and len(values):
         low, high = int(values.min()), int(values.max())
         if high - low < len(values) + 1024:  # the rank table is at most about 8 bytes a row
-            # Offsets from the smallest value, in a type wide enough for any such column.
+            # Offsets from the smallest value, in a type wide enough for any such column; they
+            # become the codes in place (one array of 8 bytes a row, no other).
             wide = np.int64 if values.dtype.kind == "i" else np.uint64
-            offsets = (values.astype(wide, copy=False) - wide(low)).astype(np.int64, copy=False)
+            codes = np.subtract(values, wide(low), dtype=wide).view(np.int64)
             present = np.zeros(high - low + 1, dtype=bool)
-            present[offsets] = True
+            present[codes] = True
             rank = np.cumsum(present, dtype=np.int64) - 1
             uniques = (np.flatnonzero(present).astype(wide) + wide(low)).astype(values.dtype)
-            return rank[offsets], pd.Index(uniques)
+            return np.take(rank, codes, out=codes, mode="wrap"), pd.Index(uniques)  # codes < len(rank)
     if values is not None and values.dtype.kind in "iufmMb":
         codes, uniques = pd.factorize(s, sort=False)
         order = np.argsort(np.asarray(uniques), kind="stable")
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order), dtype=np.int64)
-        return rank[codes], uniques.take(order)
+        codes = codes.astype(np.int64, copy=False)
+        return np.take(rank, codes, out=codes, mode="wrap"), uniques.take(order)  # codes < len(rank)
     codes, uniques = pd.factorize(s, sort=True)
     return codes.astype(np.int64, copy=False), uniques
 
@@ -346,7 +348,7 @@ def group_codes(frame: pd.DataFrame | None, by: Any, length: int) -> tuple[np.nd
     specs: Sequence[Any] = [by] if isinstance(by, str) or not isinstance(by, (list, tuple)) else by
     cols = [resolve(frame, b, "by", length) for b in specs]
     names = [c.name for c in cols if c is not None]
-    table = pd.DataFrame({c.name: c.values for c in cols if c is not None})
+    table = pd.DataFrame({c.name: c.values for c in cols if c is not None}, copy=False)
     for name in names:
         missing = _first_missing(table[name].isna().to_numpy())
         if missing is not None:
