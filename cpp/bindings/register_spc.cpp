@@ -112,7 +112,7 @@ py::dict compute(const std::string& spec_json, const py::object& y, const py::ob
   // The input row of each phase's first point, with phase labels (the per-point rows are not
   // returned: 8 bytes a point less while the result frame is built).
   std::vector<std::int64_t> first_row;
-  if (labelled_phases && !result.points.row.empty()) {
+  if (labelled_phases) {  // then the rows were kept (above, or with every column)
     first_row.resize(result.phases.size());
     for (std::size_t j = 0; j < first_row.size(); ++j)
       first_row[j] = result.points.row[static_cast<std::size_t>(result.phases.first[j])];

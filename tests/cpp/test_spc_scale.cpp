@@ -50,6 +50,23 @@ struct Rows {
   }
 };
 
+/// `rows` sorted by (series, x), as most inputs arrive.
+Rows sorted_copy(const Rows& rows) {
+  std::vector<std::size_t> perm(rows.y.size());
+  std::iota(perm.begin(), perm.end(), std::size_t{0});
+  std::stable_sort(perm.begin(), perm.end(), [&](std::size_t a, std::size_t b) {
+    return rows.series[a] != rows.series[b] ? rows.series[a] < rows.series[b] : rows.x[a] < rows.x[b];
+  });
+  Rows sorted = rows;
+  for (std::size_t r = 0; r < perm.size(); ++r) {
+    sorted.y[r] = rows.y[perm[r]];
+    sorted.n[r] = rows.n[perm[r]];
+    sorted.series[r] = rows.series[perm[r]];
+    sorted.x[r] = rows.x[perm[r]];
+  }
+  return sorted;
+}
+
 /// Bitwise equality of two double columns (NaN equals NaN).
 bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
@@ -140,19 +157,7 @@ TEST(Scale, ThreadCountDoesNotChangeResults) {
 TEST(Scale, SortedAndShuffledInputAgree) {
   // A sorted input takes no stored order; the same rows shuffled take the sort.
   const Rows shuffled(50, 20, 1, 3);
-  std::vector<std::size_t> perm(shuffled.y.size());
-  std::iota(perm.begin(), perm.end(), std::size_t{0});
-  std::sort(perm.begin(), perm.end(), [&](std::size_t a, std::size_t b) {
-    return shuffled.series[a] != shuffled.series[b] ? shuffled.series[a] < shuffled.series[b]
-                                                    : shuffled.x[a] < shuffled.x[b];
-  });
-  Rows sorted = shuffled;
-  for (std::size_t r = 0; r < perm.size(); ++r) {
-    sorted.y[r] = shuffled.y[perm[r]];
-    sorted.n[r] = shuffled.n[perm[r]];
-    sorted.series[r] = shuffled.series[perm[r]];
-    sorted.x[r] = shuffled.x[perm[r]];
-  }
+  const Rows sorted = sorted_copy(shuffled);
   Spec spec;
   spec.chart = Chart::u;
   const Result a = compute(shuffled.observations(), spec);
@@ -162,27 +167,6 @@ TEST(Scale, SortedAndShuffledInputAgree) {
   EXPECT_EQ(a.points.special_cause, b.points.special_cause);
   for (std::size_t i = 0; i < a.points.size(); ++i) EXPECT_EQ(static_cast<std::size_t>(b.points.row[i]), i);
 }
-
-namespace {
-
-/// `rows` sorted by (series, x), as most inputs arrive.
-Rows sorted_copy(const Rows& rows) {
-  std::vector<std::size_t> perm(rows.y.size());
-  std::iota(perm.begin(), perm.end(), std::size_t{0});
-  std::stable_sort(perm.begin(), perm.end(), [&](std::size_t a, std::size_t b) {
-    return rows.series[a] != rows.series[b] ? rows.series[a] < rows.series[b] : rows.x[a] < rows.x[b];
-  });
-  Rows sorted = rows;
-  for (std::size_t r = 0; r < perm.size(); ++r) {
-    sorted.y[r] = rows.y[perm[r]];
-    sorted.n[r] = rows.n[perm[r]];
-    sorted.series[r] = rows.series[perm[r]];
-    sorted.x[r] = rows.x[perm[r]];
-  }
-  return sorted;
-}
-
-}  // namespace
 
 TEST(Scale, PassesOverRowsInParallelRangesAgree) {
   // 160,000 rows, two a point: the passes over the rows (checks, the sortedness test, where
